@@ -1,0 +1,369 @@
+//! The normalized view of a text and the map from its byte offsets back to the original.
+//!
+//! Matching works on a folded copy of the text: Unicode NFC, lower case, curly quotes folded to
+//! straight ones, dash variants folded to `-`, every run of horizontal white space folded to one
+//! space, and CRLF or a lone CR folded to one line break. A span found in the folded copy maps
+//! back to an exact span of the original, always on char boundaries.
+//!
+//! The map is stored as *anchors*, not per byte: folded text advances in lockstep with the
+//! original (byte for byte) except at the few places where a fold changes the length (a curly
+//! quote, a collapsed space, an NFC composition). Each such place records an anchor, so the map
+//! costs nothing for plain ASCII and little for typical text, whatever the document's length.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// One change point of the offset map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    /// Folded byte offset where this stretch starts.
+    folded: u32,
+    /// Original byte offset where this stretch starts.
+    orig: u32,
+    /// `true`: bytes advance one for one from here; `false`: one irregular unit (its folded bytes
+    /// all come from the original bytes up to the next anchor's `orig`).
+    lockstep: bool,
+}
+
+/// A folded copy of a text plus the offset map back to the original.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The folded text.
+    pub text: String,
+    anchors: Vec<Anchor>,
+}
+
+/// Fold one character; `None` keeps its lower case.
+#[inline]
+fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' | '\u{FF02}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{2028}' | '\u{2029}' | '\u{0085}' => '\n',
+        '\u{2026}' => '.',
+        c if c.is_whitespace() => ' ',
+        _ => return None,
+    })
+}
+
+struct Builder<'a> {
+    orig: &'a str,
+    text: String,
+    anchors: Vec<Anchor>,
+    /// The last folded char was a space or line break (a following space is dropped).
+    last_space: bool,
+}
+
+impl Builder<'_> {
+    /// Record that the original bytes `o_start..o_end` produced the folded bytes appended since
+    /// `f_start`, when that is not a one-for-one stretch.
+    #[inline]
+    fn irregular(&mut self, f_start: usize, o_start: usize, o_end: usize) {
+        let f_end = self.text.len();
+        if f_end - f_start == o_end - o_start && self.in_lockstep() {
+            return;
+        }
+        self.anchors.push(Anchor {
+            folded: f_start as u32,
+            orig: o_start as u32,
+            lockstep: false,
+        });
+        self.anchors.push(Anchor {
+            folded: f_end as u32,
+            orig: o_end as u32,
+            lockstep: true,
+        });
+    }
+
+    #[inline]
+    fn in_lockstep(&self) -> bool {
+        self.anchors.last().is_none_or(|a| a.lockstep)
+    }
+
+    /// Fold one original character (`o_start..o_end`) into the text.
+    #[inline]
+    fn push_char(&mut self, c: char, o_start: usize, o_end: usize) {
+        let f_start = self.text.len();
+        let folded = fold_char(c);
+        match folded {
+            Some(' ') => {
+                if !self.last_space {
+                    self.text.push(' ');
+                    self.last_space = true;
+                }
+            }
+            Some(f) => {
+                self.text.push(f);
+                self.last_space = f == '\n';
+            }
+            None => {
+                if c.is_ascii() {
+                    self.text.push(c.to_ascii_lowercase());
+                } else if c.is_lowercase() || !c.is_alphabetic() {
+                    self.text.push(c);
+                } else {
+                    self.text.extend(c.to_lowercase());
+                }
+                self.last_space = false;
+            }
+        }
+        self.irregular(f_start, o_start, o_end);
+    }
+}
+
+impl Normalized {
+    /// Fold `orig` into its normalized view.
+    ///
+    /// # Panics
+    /// When `orig` is 4 GiB or longer (offsets are 32-bit); callers cap document sizes first.
+    pub fn new(orig: &str) -> Normalized {
+        assert!(
+            orig.len() < u32::MAX as usize,
+            "documents are limited to 4 GiB"
+        );
+        let mut b = Builder {
+            orig,
+            text: String::with_capacity(orig.len()),
+            anchors: Vec::new(),
+            last_space: false,
+        };
+        let bytes = orig.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let byte = bytes[i];
+            // A letter followed by non-ASCII may take a combining mark: fold them together.
+            let starts_run =
+                byte.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80);
+            if byte.is_ascii() && !starts_run {
+                if byte == b'\r' {
+                    let f = b.text.len();
+                    let end = if bytes.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    b.text.push('\n');
+                    b.last_space = true;
+                    b.irregular(f, i, end);
+                    i = end;
+                    continue;
+                }
+                if byte.is_ascii_alphanumeric() || (byte != b' ' && !byte.is_ascii_whitespace()) {
+                    // The hot path: letters, digits and punctuation.
+                    b.text.push(byte.to_ascii_lowercase() as char);
+                    b.last_space = byte == b'\n';
+                } else if byte == b'\n' {
+                    b.text.push('\n');
+                    b.last_space = true;
+                } else {
+                    b.push_char(byte as char, i, i + 1);
+                }
+                i += 1;
+                continue;
+            }
+            // A run of non-ASCII characters: NFC it when needed, then fold char by char.
+            let start = i;
+            let mut end = if starts_run { i + 1 } else { i };
+            while end < bytes.len() && !bytes[end].is_ascii() {
+                end += 1;
+            }
+            let run = &b.orig[start..end];
+            if is_nfc_quick(run.chars()) == IsNormalized::Yes {
+                for (off, c) in run.char_indices() {
+                    b.push_char(c, start + off, start + off + c.len_utf8());
+                }
+            } else {
+                // Composition can merge characters: the whole run is one irregular unit.
+                let f_start = b.text.len();
+                for c in run.nfc() {
+                    match fold_char(c) {
+                        Some(' ') if b.last_space => {}
+                        Some(f) => {
+                            b.text.push(f);
+                            b.last_space = f == ' ' || f == '\n';
+                        }
+                        None => {
+                            b.text.extend(c.to_lowercase());
+                            b.last_space = false;
+                        }
+                    }
+                }
+                b.anchors.push(Anchor {
+                    folded: f_start as u32,
+                    orig: start as u32,
+                    lockstep: false,
+                });
+                b.anchors.push(Anchor {
+                    folded: b.text.len() as u32,
+                    orig: end as u32,
+                    lockstep: true,
+                });
+            }
+            i = end;
+        }
+        Normalized {
+            text: b.text,
+            anchors: b.anchors,
+        }
+    }
+
+    /// Does the folded text share offsets with the original?
+    pub fn is_identity(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Index of the last anchor at or before folded byte `i`.
+    #[inline]
+    fn anchor_at(&self, i: usize) -> Option<usize> {
+        let n = self.anchors.partition_point(|a| a.folded as usize <= i);
+        n.checked_sub(1)
+    }
+
+    /// Original byte offset of the character that produced folded byte `i` (a start bound).
+    /// `i == text.len()` maps to the end of the original.
+    #[inline]
+    pub fn orig_start(&self, i: usize) -> usize {
+        match self.anchor_at(i) {
+            None => i,
+            Some(k) => {
+                let a = self.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (i - a.folded as usize)
+                } else {
+                    a.orig as usize
+                }
+            }
+        }
+    }
+
+    /// Original byte offset for an exclusive end bound `i` in the folded text: the end of the
+    /// original character (or unit) that produced folded byte `i - 1`.
+    #[inline]
+    pub fn orig_end(&self, i: usize) -> usize {
+        if i == 0 {
+            return 0;
+        }
+        match self.anchor_at(i - 1) {
+            None => i,
+            Some(k) => {
+                let a = self.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (i - a.folded as usize)
+                } else {
+                    // An irregular unit is always followed by the anchor that ends it.
+                    self.anchors[k + 1].orig as usize
+                }
+            }
+        }
+    }
+
+    /// Map a folded span to the original span.
+    #[inline]
+    pub fn to_orig(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= end {
+            let s = self.orig_start(start);
+            return (s, s);
+        }
+        (self.orig_start(start), self.orig_end(end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every folded char boundary maps to an original char boundary, monotonically.
+    fn check_map(orig: &str) -> Normalized {
+        let n = Normalized::new(orig);
+        let mut last = 0;
+        for (i, _) in n.text.char_indices() {
+            let s = n.orig_start(i);
+            assert!(orig.is_char_boundary(s), "{orig:?} byte {i} -> {s}");
+            assert!(s >= last, "{orig:?}: start map not monotonic at {i}");
+            last = s;
+        }
+        for i in 0..=n.text.len() {
+            if n.text.is_char_boundary(i) {
+                let e = n.orig_end(i);
+                assert!(
+                    e <= orig.len() && orig.is_char_boundary(e),
+                    "{orig:?} end {i} -> {e}"
+                );
+            }
+        }
+        n
+    }
+
+    fn span_of<'a>(orig: &'a str, n: &Normalized, needle: &str) -> &'a str {
+        let i = n.text.find(needle).unwrap();
+        let (s, e) = n.to_orig(i, i + needle.len());
+        &orig[s..e]
+    }
+
+    #[test]
+    fn ascii_is_identity() {
+        let n = check_map("Hello World.\nNext\tline");
+        assert!(n.is_identity());
+        assert_eq!(n.text, "hello world.\nnext line");
+        assert_eq!(n.to_orig(6, 11), (6, 11));
+    }
+
+    #[test]
+    fn folds_quotes_dashes_spaces() {
+        let orig = "Trump\u{2019}s  \u{201C}deal\u{201D} \u{2014} done";
+        let n = check_map(orig);
+        assert_eq!(n.text, "trump's \"deal\" - done");
+        assert_eq!(span_of(orig, &n, "deal"), "deal");
+        assert_eq!(span_of(orig, &n, "'"), "\u{2019}");
+        assert_eq!(span_of(orig, &n, "done"), "done");
+        assert_eq!(span_of(orig, &n, "trump's"), "Trump\u{2019}s");
+        assert_eq!(span_of(orig, &n, "s \"d"), "s  \u{201C}d");
+    }
+
+    #[test]
+    fn nfc_and_case() {
+        let orig = "Cafe\u{301} \u{C9}TAT Stra\u{DF}e \u{130}stanbul";
+        let n = check_map(orig);
+        assert!(
+            n.text.starts_with("caf\u{E9} \u{E9}tat stra\u{DF}e"),
+            "{}",
+            n.text
+        );
+        assert_eq!(span_of(orig, &n, "\u{E9}tat"), "\u{C9}TAT");
+        assert_eq!(span_of(orig, &n, "caf\u{E9}"), "Cafe\u{301}");
+        assert!(span_of(orig, &n, "stanbul").ends_with("stanbul"));
+    }
+
+    #[test]
+    fn crlf_and_cr() {
+        let orig = "one\r\ntwo\rthree\r\n";
+        let n = check_map(orig);
+        assert_eq!(n.text, "one\ntwo\nthree\n");
+        assert_eq!(span_of(orig, &n, "three"), "three");
+        assert_eq!(span_of(orig, &n, "two"), "two");
+        assert_eq!(span_of(orig, &n, "one\n"), "one\r\n");
+    }
+
+    #[test]
+    fn spans_end_before_dropped_characters() {
+        let orig = "ab   \u{2019}cd  x";
+        let n = check_map(orig);
+        assert_eq!(n.text, "ab 'cd x");
+        assert_eq!(span_of(orig, &n, "ab"), "ab");
+        assert_eq!(span_of(orig, &n, "cd"), "cd");
+        assert_eq!(span_of(orig, &n, "x"), "x");
+        assert_eq!(span_of(orig, &n, "ab "), "ab ");
+    }
+
+    #[test]
+    fn empty_and_all_space() {
+        let n = check_map("");
+        assert_eq!(n.text, "");
+        let n = check_map("   \t ");
+        assert_eq!(n.text, " ");
+        assert_eq!(n.to_orig(0, 1), (0, 1));
+    }
+}

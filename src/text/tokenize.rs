@@ -1,0 +1,451 @@
+//! The tokenizer: one pass over the folded text, consulting the original only for case and for
+//! telling a hyphen from a dash.
+
+use super::Normalized;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (with internal apostrophes and hyphens) or a dotted abbreviation (`u.s.`).
+    Word,
+    /// Digits, with separators and a letter suffix (`5,000`, `1.50`, `1960s`, `2nd`).
+    Number,
+    /// One punctuation or symbol character.
+    Punct,
+    /// A URL or a bare domain name.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// A `#hashtag` or `@handle`.
+    Handle,
+    /// A word with an underscore or digits in it (identifier-like): never prose.
+    Code,
+}
+
+/// Letter case of a token in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// No cased letters (numbers, punctuation).
+    None,
+    /// all lower case
+    Lower,
+    /// First letter upper, the rest lower (`Russia`).
+    Title,
+    /// ALL UPPER (two or more cased letters).
+    Upper,
+    /// Anything else: `thatRussia`, `iPhone`, `CyberCrime`.
+    Mixed,
+}
+
+/// A token: folded byte offsets plus layout facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Start byte offset in the folded text.
+    pub start: u32,
+    /// End byte offset (exclusive) in the folded text.
+    pub end: u32,
+    /// The token's kind.
+    pub kind: TokenKind,
+    /// Letter case in the original.
+    pub case: Case,
+    /// White space separates this token from the previous one.
+    pub space_before: bool,
+    /// Line breaks between the previous token and this one, capped at 2 (2 = paragraph break).
+    pub breaks_before: u8,
+    /// This token starts a sentence.
+    pub sent_start: bool,
+}
+
+impl Token {
+    /// A prose word (not a number, URL or code).
+    #[inline]
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+
+    /// Byte length in the folded text.
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// Is the token empty (never true for produced tokens)?
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// This token begins a new paragraph.
+    #[inline]
+    pub fn para_start(&self) -> bool {
+        self.breaks_before >= 2
+    }
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || ('\u{300}'..='\u{36F}').contains(&c)
+    }
+}
+
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        Some(b as char)
+    } else {
+        s[i..].chars().next()
+    }
+}
+
+/// Case of an original slice.
+pub fn case_of(s: &str) -> Case {
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    let mut first_upper = false;
+    let mut upper_after_first = false;
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            upper += 1;
+            if i == 0 {
+                first_upper = true;
+            } else {
+                upper_after_first = true;
+            }
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    match (upper, lower) {
+        (0, 0) => Case::None,
+        (0, _) => Case::Lower,
+        (1, _) if first_upper => Case::Title,
+        (_, 0) if upper >= 2 => Case::Upper,
+        (1, 0) => Case::Title,
+        _ if first_upper && !upper_after_first => Case::Title,
+        _ => Case::Mixed,
+    }
+}
+
+const TERMINAL: &[u8] = b".!?";
+
+/// Abbreviations whose trailing period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "approx", "gov",
+    "sen", "rep", "gen", "col", "lt", "sgt", "capt", "no", "vol", "fig", "inc", "ltd", "co",
+    "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// Tokenize the folded text.
+pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
+    let text = norm.text.as_str();
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+    let mut i = 0;
+    let mut space = false;
+    let mut breaks = 0u8;
+    // Is the next word the start of a sentence?
+    let mut at_sent_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b' ' {
+            space = true;
+            i += 1;
+            continue;
+        }
+        if b == b'\n' {
+            space = true;
+            breaks = breaks.saturating_add(1).min(2);
+            i += 1;
+            continue;
+        }
+        if breaks >= 2 {
+            at_sent_start = true;
+        }
+        let start = i;
+        let c = char_at(text, i).unwrap_or('\u{FFFD}');
+        let (end, kind) = if is_word_char(c) {
+            scan_word(orig, norm, i)
+        } else if (c == '#' || c == '@')
+            && (i == 0 || space)
+            && char_at(text, i + 1).is_some_and(|n| n.is_alphanumeric())
+        {
+            let (e, _) = scan_word(orig, norm, i + 1);
+            (e, TokenKind::Handle)
+        } else {
+            (i + c.len_utf8(), TokenKind::Punct)
+        };
+        let case = match kind {
+            TokenKind::Punct | TokenKind::Number => Case::None,
+            _ => {
+                let (s, e) = norm.to_orig(start, end);
+                case_of(&orig[s..e])
+            }
+        };
+        let is_wordish = matches!(kind, TokenKind::Word | TokenKind::Number | TokenKind::Code);
+        let sent_start = is_wordish && at_sent_start;
+        tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            kind,
+            case,
+            space_before: space,
+            breaks_before: breaks,
+            sent_start,
+        });
+        if is_wordish || kind == TokenKind::Url {
+            at_sent_start = false;
+        } else if kind == TokenKind::Punct && TERMINAL.contains(&b) {
+            // "..." and "?!" runs end a sentence only once; an abbreviation's dot never does.
+            // A folded ellipsis character is not a full stop.
+            let ellipsis = b == b'.' && orig.as_bytes()[norm.orig_start(start)] != b'.';
+            let prev_is_dot = ellipsis || (start > 0 && bytes[start - 1] == b'.');
+            let next_is_dot = bytes.get(end) == Some(&b'.');
+            let n = tokens.len();
+            let after_abbrev = b == b'.'
+                && n >= 2
+                && !tokens[n - 1].space_before
+                && tokens[n - 2].is_abbreviation(text);
+            at_sent_start = !(b == b'.' && (prev_is_dot || next_is_dot)) && !after_abbrev;
+        }
+        space = false;
+        breaks = 0;
+        i = end;
+    }
+    tokens
+}
+
+impl Token {
+    /// A word whose following period does not end a sentence (`Mr`, `etc`, a lone initial).
+    fn is_abbreviation(&self, text: &str) -> bool {
+        if self.kind != TokenKind::Word {
+            return false;
+        }
+        let w = &text[self.start as usize..self.end as usize];
+        ABBREVIATIONS.contains(&w) || (w.len() == 1 && w != "i" && w != "a")
+    }
+}
+
+/// Scan a word-like token starting at `i` (a word char). Returns its end and kind.
+fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
+    let text = norm.text.as_str();
+    let bytes = text.as_bytes();
+    // URLs first: they contain characters that would otherwise split them.
+    let rest = &bytes[i..];
+    if rest.starts_with(b"http://")
+        || rest.starts_with(b"https://")
+        || rest.starts_with(b"www.")
+        || rest.starts_with(b"ftp://")
+    {
+        return (url_end(text, i), TokenKind::Url);
+    }
+    let first_digit = bytes[i].is_ascii_digit();
+    let mut j = i;
+    let mut has_digit = false;
+    let mut has_alpha = false;
+    let mut has_underscore = false;
+    let mut dots = 0usize;
+    let mut single_letter_segments = true;
+    let mut seg_len = 0usize;
+    while let Some(c) = char_at(text, j) {
+        if is_word_char(c) {
+            if c.is_ascii_digit() {
+                has_digit = true;
+            } else {
+                has_alpha = true;
+            }
+            seg_len += 1;
+            j += c.len_utf8();
+            continue;
+        }
+        if c == '_' && char_at(text, j + 1).is_some_and(is_word_char) {
+            has_underscore = true;
+            j += 1;
+            continue;
+        }
+        let next = char_at(text, j + 1);
+        let next_is_word = next.is_some_and(is_word_char);
+        match c {
+            '\'' if next_is_word && !first_digit => {
+                j += 1;
+            }
+            '-' if next_is_word && is_hyphen(orig, norm, j) => {
+                j += 1;
+            }
+            '.' | ',' | ':' if first_digit && next.is_some_and(|n| n.is_ascii_digit()) => {
+                j += 1;
+            }
+            '.' if next_is_word && !first_digit => {
+                if seg_len != 1 {
+                    single_letter_segments = false;
+                }
+                seg_len = 0;
+                dots += 1;
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    if seg_len != 1 {
+        single_letter_segments = false;
+    }
+    // An e-mail address: word@domain.
+    if bytes.get(j) == Some(&b'@') && char_at(text, j + 1).is_some_and(is_word_char) {
+        let mut k = j + 1;
+        while let Some(c) = char_at(text, k) {
+            if is_word_char(c)
+                || ((c == '.' || c == '-' || c == '_')
+                    && char_at(text, k + 1).is_some_and(is_word_char))
+            {
+                k += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        return (k, TokenKind::Email);
+    }
+    if dots > 0 {
+        if single_letter_segments {
+            // u.s. / e.g.: keep the final period as part of the abbreviation.
+            if bytes.get(j) == Some(&b'.') {
+                j += 1;
+            }
+            return (j, TokenKind::Word);
+        }
+        if bytes.get(j) == Some(&b'/') {
+            return (url_end(text, i), TokenKind::Url);
+        }
+        return (j, TokenKind::Url);
+    }
+    let kind = if first_digit {
+        TokenKind::Number
+    } else if has_underscore || (has_digit && has_alpha) {
+        TokenKind::Code
+    } else {
+        TokenKind::Word
+    };
+    (j, kind)
+}
+
+/// Is the `-` at folded offset `j` a hyphen in the original (not a folded dash)?
+fn is_hyphen(orig: &str, norm: &Normalized, j: usize) -> bool {
+    let o = norm.orig_start(j);
+    matches!(orig.as_bytes().get(o), Some(b'-'))
+        || orig[o..].starts_with('\u{2010}')
+        || orig[o..].starts_with('\u{2011}')
+}
+
+/// End of a URL starting at `i`: up to white space, minus trailing sentence punctuation.
+fn url_end(text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = i;
+    while j < bytes.len() && bytes[j] != b' ' && bytes[j] != b'\n' {
+        j += 1;
+    }
+    while j > i
+        && matches!(
+            bytes[j - 1],
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}' | b'"' | b'\''
+        )
+    {
+        j -= 1;
+    }
+    // Never split a multi-byte character.
+    while !text.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Document;
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(String, TokenKind)> {
+        let d = Document::new(s);
+        d.tokens
+            .iter()
+            .map(|t| (d.orig_text(t).to_string(), t.kind))
+            .collect()
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        toks(s).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn words_and_punct() {
+        assert_eq!(
+            words("Don't stop—self-government, U.S. policy."),
+            [
+                "Don't",
+                "stop",
+                "—",
+                "self-government",
+                ",",
+                "U.S.",
+                "policy",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_urls_emails() {
+        let t =
+            toks("In 2017, 5,000 at 1.50 see https://techcrunch.com/a?b=1. Mail bob@ex.com #tag");
+        let find = |w: &str| t.iter().find(|(s, _)| s == w).map(|x| x.1);
+        assert_eq!(find("2017"), Some(TokenKind::Number));
+        assert_eq!(find("5,000"), Some(TokenKind::Number));
+        assert_eq!(find("1.50"), Some(TokenKind::Number));
+        assert_eq!(find("https://techcrunch.com/a?b=1"), Some(TokenKind::Url));
+        assert_eq!(find("bob@ex.com"), Some(TokenKind::Email));
+        assert_eq!(find("#tag"), Some(TokenKind::Handle));
+    }
+
+    #[test]
+    fn bare_domains_and_code() {
+        let t = toks("visit techcrunch.com or call snake_case x86_64");
+        assert!(t.contains(&("techcrunch.com".into(), TokenKind::Url)));
+        assert!(t.contains(&("snake_case".into(), TokenKind::Code)));
+        assert!(t.contains(&("x86_64".into(), TokenKind::Code)));
+    }
+
+    #[test]
+    fn case_classes() {
+        assert_eq!(case_of("Russia"), Case::Title);
+        assert_eq!(case_of("thatRussia"), Case::Mixed);
+        assert_eq!(case_of("DNC"), Case::Upper);
+        assert_eq!(case_of("hello"), Case::Lower);
+        assert_eq!(case_of("A"), Case::Title);
+        assert_eq!(case_of("U.S."), Case::Upper);
+    }
+
+    #[test]
+    fn sentence_starts() {
+        let d = Document::new("One two. three four? Mr. Smith said. U.S. formally\n\nnext para");
+        let starts: Vec<_> = d
+            .tokens
+            .iter()
+            .filter(|t| t.sent_start)
+            .map(|t| d.orig_text(t))
+            .collect();
+        assert_eq!(starts, ["One", "three", "Mr", "U.S.", "next"]);
+    }
+
+    #[test]
+    fn curly_apostrophe_stays_in_word() {
+        assert_eq!(words("Trump\u{2019}s own"), ["Trump\u{2019}s", "own"]);
+    }
+
+    #[test]
+    fn paragraph_breaks() {
+        let d = Document::new("a\nb\n\n\nc");
+        let b: Vec<_> = d.tokens.iter().map(|t| t.breaks_before).collect();
+        assert_eq!(b, [0, 1, 2]);
+    }
+}
