@@ -1,0 +1,347 @@
+use super::*;
+
+fn lex() -> &'static Lexicon {
+    Lexicon::embedded()
+}
+
+fn id(w: &str) -> WordId {
+    lex()
+        .id(w)
+        .unwrap_or_else(|| panic!("{w} not in vocabulary"))
+}
+
+fn lp(ctx: &[&str], w: &str) -> f32 {
+    let ctx: Vec<WordId> = ctx.iter().map(|w| id(w)).collect();
+    lex().logp(&ctx, id(w))
+}
+
+fn has_neighbour(a: &str, b: &str) -> Option<EdgeKind> {
+    let b = id(b);
+    lex()
+        .neighbours(id(a))
+        .find(|&(n, _)| n == b)
+        .map(|(_, k)| k)
+}
+
+#[test]
+fn checksums_match() {
+    use sha2::{Digest, Sha256};
+    let sums = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/lexicon/CHECKSUMS.sha256"
+    ));
+    let mut listed = 0;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (hex, name) = line.split_once("  ").expect("sha256sum format");
+        let bytes = FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name} listed but not embedded"))
+            .1;
+        let got: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(got, hex, "checksum mismatch for rules/lexicon/{name}");
+        listed += 1;
+    }
+    assert_eq!(listed, FILES.len(), "every embedded file is checksummed");
+}
+
+#[test]
+fn ids_round_trip() {
+    let l = lex();
+    assert!(l.vocab_len() > 100_000);
+    assert!(l.lm_len() > 70_000);
+    for i in (0..l.vocab_len() as WordId).step_by(97) {
+        assert_eq!(l.id(l.word(i)), Some(i), "round trip of {}", l.word(i));
+    }
+    assert_eq!(l.word(l.bos()), "<s>");
+    assert_eq!(l.word(l.eos()), "</s>");
+    assert_eq!(l.id("zzzzqqq"), None);
+    assert_eq!(l.id(""), None);
+    assert_eq!(l.id("The"), None, "keys are lowercase");
+}
+
+#[test]
+fn words_and_flags() {
+    let l = lex();
+    assert!(l.is_word("impenetrable"));
+    assert!(l.is_word("system"));
+    assert!(l.is_word("with"));
+    assert!(!l.is_word("animpenetrable"));
+    assert!(!l.is_word("systemwith"));
+    assert!(!l.is_word("<s>"));
+    assert!(!l.is_word("a."));
+    assert!(l.in_lm(id("the")));
+    assert!(l.in_dict(id("the")));
+    assert!(l.is_name_only(id("paris")));
+    assert!(!l.is_name_only(id("table")));
+    // Frequency orders the splits the glue detector needs.
+    assert!(l.unigram(id("an")) > l.unigram(id("impenetrable")));
+    assert!(l.unigram(id("with")) > l.unigram(id("systemic")));
+    assert!(l.unigram(id("the")) > -2.0);
+    let dict_only = (l.lm_len()..l.vocab_len())
+        .map(|i| i as WordId)
+        .find(|&i| l.is_word_id(i))
+        .unwrap();
+    assert!(!l.in_lm(dict_only));
+    assert!(l.unigram(dict_only) < -10.0);
+}
+
+#[test]
+fn ngram_probabilities() {
+    let l = lex();
+    // Spot values from the source model (log10).
+    assert!((l.unigram(id("the")) - -1.389).abs() < 0.01);
+    assert!((l.bigram(id("of"), id("the")).unwrap() - -0.699).abs() < 0.01);
+    assert!(l.bigram(id("the"), id("of")).unwrap() < -3.0);
+    assert!(l.bigram(id("united"), id("states")).unwrap() > -0.2);
+    assert!(l.bigram(id("unpredictable"), id("terms")).is_none());
+    assert!(l.trigram(id("in"), id("no"), id("uncertain")).is_some());
+    assert!(l.trigram(id("no"), id("uncertain"), id("terms")).unwrap() > -0.3);
+    assert!(l
+        .trigram(id("most"), id("current"), id("example"))
+        .is_none());
+    assert!(lp(&["no", "uncertain"], "terms") > lp(&["no", "unpredictable"], "terms") + 1.0);
+    assert!(lp(&["uncertain"], "terms") > lp(&["unpredictable"], "terms") + 1.0);
+    assert!(lp(&["warning"], "lights") > lp(&["caution"], "lights"));
+    assert!(lp(&["the", "most"], "recent") > lp(&["the", "most"], "current"));
+    assert!(lp(&["most", "recent"], "example") > lp(&["most", "current"], "example"));
+    // Backoff arithmetic: absent trigram = bo(u v) + P(w | v).
+    let (u, v, w) = (id("most"), id("current"), id("example"));
+    let expect = l.bigram_backoff(u, v) + l.logp(&[v], w);
+    assert!((l.logp(&[u, v], w) - expect).abs() < 1e-6);
+    // The sequence API agrees with logp.
+    let seq: Vec<WordId> = [
+        "<s>",
+        "in",
+        "no",
+        "uncertain",
+        "terms",
+        "zebra",
+        "the",
+        "</s>",
+    ]
+    .iter()
+    .map(|w| id(w))
+    .chain([
+        l.lm_len() as WordId + 5,
+        id("the"),
+        id("most"),
+        id("recent"),
+    ])
+    .collect();
+    let mut out = vec![0f32; seq.len()];
+    l.logp_seq(&seq, &mut out);
+    for k in 0..seq.len() {
+        assert_eq!(
+            out[k],
+            l.logp(&seq[k.saturating_sub(2)..k], seq[k]),
+            "position {k}"
+        );
+    }
+    // Longer contexts use the last two words; OOV context words cut the context.
+    assert_eq!(l.logp(&[id("zebra"), u, v], w), l.logp(&[u, v], w));
+    let oov = (l.lm_len()) as WordId;
+    assert_eq!(l.logp(&[u, oov], w), l.unigram(w));
+    assert!(l.logp(&[l.bos()], id("the")) > -1.5);
+}
+
+#[test]
+fn thesaurus() {
+    assert!(has_neighbour("unpredictable", "uncertain").is_some());
+    assert!(has_neighbour("caution", "warning").is_some());
+    let k = has_neighbour("details", "detail").unwrap();
+    assert!(k.contains(EdgeKind::INFLECTION), "{k:?}");
+    assert!(has_neighbour("keep", "kept")
+        .unwrap()
+        .contains(EdgeKind::INFLECTION));
+    assert!(has_neighbour("keeps", "keep")
+        .unwrap()
+        .contains(EdgeKind::INFLECTION));
+    assert!(has_neighbour("recent", "current").is_some());
+    assert!(has_neighbour("details", "particulars").is_some());
+    let l = lex();
+    for i in (0..l.vocab_len() as WordId).step_by(53) {
+        let n: Vec<_> = l.neighbours(i).collect();
+        assert!(n.len() <= 200);
+        for (t, k) in n {
+            assert!(l.in_lm(t) && t != i && k.bits() != 0);
+        }
+    }
+}
+
+/// Manual micro-benchmark: `cargo test --release --lib lexicon::tests::bench -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench() {
+    use std::hint::black_box;
+    use std::time::Instant;
+    let t = Instant::now();
+    let l = Lexicon::parse_embedded();
+    let init = t.elapsed();
+    let l = black_box(&l);
+    let n = l.lm_len() as u64;
+    let words: Vec<&str> = (0..l.vocab_len() as WordId)
+        .step_by(7)
+        .map(|i| l.word(i))
+        .collect();
+    let mut x = 0x1234_5678u64;
+    let mut rnd = move || {
+        x = fmix64(x.wrapping_add(GOLDEN));
+        (x % n) as WordId
+    };
+    let ids: Vec<WordId> = (0..1 << 20).map(|_| rnd()).collect();
+    // Zipf-like ids: sample from the unigram distribution (inverse CDF).
+    let mut cdf = Vec::with_capacity(l.lm_len());
+    let mut acc = 0f64;
+    for i in 0..l.lm_len() as WordId {
+        acc += 10f64.powf(l.unigram(i) as f64);
+        cdf.push(acc);
+    }
+    let zipf: Vec<WordId> = (0..1 << 20)
+        .map(|_| {
+            let r = (rnd() as f64 / n as f64) * acc;
+            cdf.partition_point(|&c| c < r) as WordId
+        })
+        .collect();
+    // realistic contexts: consecutive ids from a text-ish sequence of frequent words
+    let text = "the most recent example of the united states in no uncertain terms warning lights \
+                were on for the details of the system with an impenetrable wall";
+    let seq: Vec<WordId> = text.split(' ').map(|w| l.id(w).unwrap()).collect();
+
+    let iters = 2_000_000usize;
+    let t = Instant::now();
+    let mut s = 0usize;
+    for i in 0..iters {
+        s += l.id(words[i % words.len()]).unwrap_or(0) as usize;
+    }
+    let id_ns = t.elapsed().as_nanos() as f64 / iters as f64;
+    black_box(s);
+
+    let t = Instant::now();
+    let mut f = 0f32;
+    for i in 0..iters {
+        let k = i % (ids.len() - 3);
+        f += l.logp(&ids[k..k + 2], ids[k + 2]);
+    }
+    let rand_ns = t.elapsed().as_nanos() as f64 / iters as f64;
+    black_box(f);
+
+    let t = Instant::now();
+    for i in 0..iters {
+        let k = i % (zipf.len() - 3);
+        f += l.logp(&zipf[k..k + 2], zipf[k + 2]);
+    }
+    let zipf_ns = t.elapsed().as_nanos() as f64 / iters as f64;
+    black_box(f);
+
+    let t = Instant::now();
+    for i in 0..iters {
+        let k = i % (seq.len() - 3);
+        f += l.logp(&seq[k..k + 2], seq[k + 2]);
+    }
+    let text_ns = t.elapsed().as_nanos() as f64 / iters as f64;
+    black_box(f);
+
+    // Running text (set LEXICON_BENCH_TEXT to a file of lowercase words, one sentence a line).
+    if let Ok(path) = std::env::var("LEXICON_BENCH_TEXT") {
+        let text = std::fs::read_to_string(path).unwrap();
+        // Fault the embedded tables in first (the binary's pages load lazily).
+        for (_, b) in FILES {
+            black_box(b.iter().step_by(4096).fold(0u8, |a, &x| a ^ x));
+        }
+        let t = Instant::now();
+        let mut toks = 0usize;
+        let mut ids = Vec::new();
+        for line in text.lines() {
+            ids.clear();
+            ids.push(l.bos());
+            ids.extend(line.split(' ').filter_map(|w| l.id(w)));
+            ids.push(l.eos());
+            toks += ids.len();
+            for k in 1..ids.len() {
+                f += l.logp(&ids[k.saturating_sub(2)..k], ids[k]);
+            }
+        }
+        let el = t.elapsed().as_nanos() as f64;
+        eprintln!(
+            "running text: {toks} tokens, id()+logp {:.1} ns/token ({:.1} MB/s of text)",
+            el / toks as f64,
+            text.len() as f64 / el * 1e3
+        );
+        black_box(f);
+        let t = Instant::now();
+        let mut out = vec![0f32; 4096];
+        for line in text.lines() {
+            ids.clear();
+            ids.push(l.bos());
+            ids.extend(line.split(' ').filter_map(|w| l.id(w)));
+            ids.push(l.eos());
+            if ids.len() > out.len() {
+                out.resize(ids.len(), 0.0);
+            }
+            l.logp_seq(&ids, &mut out);
+            f += out[ids.len() - 1];
+        }
+        let el = t.elapsed().as_nanos() as f64;
+        eprintln!(
+            "running text: id()+logp_seq {:.1} ns/token ({:.1} MB/s of text)",
+            el / toks as f64,
+            text.len() as f64 / el * 1e3
+        );
+        let t = Instant::now();
+        let mut c = 0usize;
+        for line in text.lines() {
+            for w in line.split(' ') {
+                c += l.id(w).is_some() as usize;
+            }
+        }
+        let el = t.elapsed().as_nanos() as f64;
+        eprintln!("running text: id() alone {:.1} ns/token", el / toks as f64);
+        black_box((f, c));
+    }
+
+    let t = Instant::now();
+    let mut c = 0usize;
+    for &i in &ids[..iters / 10] {
+        c += l.neighbours(i).count();
+    }
+    let th_ns = t.elapsed().as_nanos() as f64 / (iters / 10) as f64;
+    black_box(c);
+
+    eprintln!(
+        "init {init:?}; id() {id_ns:.1} ns; logp uniform-random ids {rand_ns:.1} ns; \
+         logp unigram-sampled ids {zipf_ns:.1} ns; \
+         logp text (cached) {text_ns:.1} ns; neighbours() full scan {th_ns:.1} ns"
+    );
+    for (c, w) in [
+        (&["no", "uncertain"][..], "terms"),
+        (&["no", "unpredictable"][..], "terms"),
+        (&["the"][..], "of"),
+        (&["of"][..], "the"),
+        (&["united"][..], "states"),
+        (&["warning"][..], "lights"),
+        (&["caution"][..], "lights"),
+        (&["the", "most"][..], "recent"),
+        (&["the", "most"][..], "current"),
+        (&["most", "recent"][..], "example"),
+        (&["most", "current"][..], "example"),
+    ] {
+        let ctx: Vec<WordId> = c.iter().map(|w| l.id(w).unwrap()).collect();
+        eprintln!(
+            "logp({w} | {}) = {:.3}",
+            c.join(" "),
+            l.logp(&ctx, l.id(w).unwrap())
+        );
+    }
+    for w in ["unpredictable", "caution", "details", "kept"] {
+        let n: Vec<String> = l
+            .neighbours(l.id(w).unwrap())
+            .take(12)
+            .map(|(i, k)| format!("{}{:?}", l.word(i), k).replace("EdgeKind", ""))
+            .collect();
+        eprintln!("{w}: {}", n.join(" "));
+    }
+}
