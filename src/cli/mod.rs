@@ -1,0 +1,114 @@
+//! Commands and their arguments.
+
+mod check;
+mod input;
+mod rules_cmd;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use unspun::{Checker, Severity};
+
+/// Exit code: nothing at or above the minimum severity.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: an error (unreadable input, bad rule pack); other inputs were still processed.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit code: findings at or above the minimum severity.
+pub const EXIT_FINDINGS: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "unspun",
+    version,
+    about = "Find the fingerprints of article spinning, machine translation and scraping in English text",
+    after_help = "Exit codes: 0 clean, 2 findings at or above --min-severity, 1 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check files, folders (recursively) or `-` (stdin) and print findings and scores.
+    Check(check::CheckArgs),
+    /// List the rules: id, category, severity, pack.
+    Rules(rules_cmd::RulesArgs),
+    /// Print a rule's documentation and examples.
+    Explain(rules_cmd::ExplainArgs),
+}
+
+/// Rule-pack options shared by the commands that check text.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PackArgs {
+    /// Load the rule packs in this folder too (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule packs (built-in detectors stay).
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Switch a rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
+}
+
+impl PackArgs {
+    /// Build the checker, or print the pack errors and return `None`.
+    pub fn checker(&self) -> Option<Checker> {
+        let mut b = Checker::builder().embedded_packs(!self.no_default_rules);
+        for d in &self.rules {
+            b = b.rules_dir(d);
+        }
+        for r in &self.disable {
+            b = b.disable_rule(r.clone());
+        }
+        match b.build() {
+            Ok(c) => Some(c),
+            Err(errors) => {
+                let mut err = std::io::stderr().lock();
+                for e in errors {
+                    let _ = writeln!(err, "error: {e}");
+                }
+                None
+            }
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Error => Severity::Error,
+        }
+    }
+}
+
+/// Parse the arguments and run; returns the exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Rules(a) => rules_cmd::rules(a),
+        Command::Explain(a) => rules_cmd::explain(a),
+    }
+}
+
+/// Write to stdout; a closed pipe ends the program quietly (as `| head` expects).
+pub fn write_out(out: &mut impl Write, s: &str) {
+    if let Err(e) = out.write_all(s.as_bytes()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_CLEAN);
+        }
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(EXIT_ERROR);
+    }
+}

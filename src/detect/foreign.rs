@@ -1,0 +1,222 @@
+//! Leftovers of other languages, judged in context.
+//!
+//! Each `foreign` rule lists, for one language, `words` that are not English (flagged on their
+//! own: "Dentro 2017") and `shared` words that are English too ("do", "a", "no"), flagged only
+//! inside a run of foreign words ("Fonte **do** artigo"). A word listed by several languages
+//! ("dentro": pt, es, it) is attributed to the language with the most foreign-only evidence in
+//! the document, so one "Fonte do artigo" line makes "Dentro" Portuguese.
+
+use super::phrase::fold;
+use super::Detector;
+use crate::finding::Hit;
+use crate::rules::{Kind, Origin, RuleTable};
+use crate::text::{Case, Document, TokenKind};
+use std::collections::HashMap;
+
+/// Confidence of one foreign-only word on its own.
+const LONE_WORD: f64 = 0.8;
+/// Confidence of a run holding two or more foreign-only words.
+const RUN: f64 = 0.95;
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Index into `langs`.
+    lang: u16,
+    /// Also an English word: needs foreign neighbours.
+    shared: bool,
+}
+
+#[derive(Debug)]
+struct Lang {
+    rule: usize,
+    translate: HashMap<String, String>,
+}
+
+/// The compiled foreign-word detector.
+#[derive(Debug, Default)]
+pub struct ForeignDetector {
+    words: HashMap<String, Vec<Entry>>,
+    langs: Vec<Lang>,
+}
+
+impl ForeignDetector {
+    /// Compile the word lists of the enabled `foreign` rules.
+    pub fn compile(table: &RuleTable, enabled: &dyn Fn(usize) -> bool) -> ForeignDetector {
+        let mut d = ForeignDetector::default();
+        for (i, rule) in table.rules.iter().enumerate() {
+            let Origin::Pack(def) = &rule.origin else {
+                continue;
+            };
+            if !enabled(i) || def.kind != Kind::Foreign {
+                continue;
+            }
+            let lang = d.langs.len() as u16;
+            d.langs.push(Lang {
+                rule: i,
+                translate: def
+                    .translate
+                    .iter()
+                    .map(|(k, v)| (fold(k), v.clone()))
+                    .collect(),
+            });
+            for (list, shared) in [(&def.words, false), (&def.shared, true)] {
+                for w in list {
+                    d.words
+                        .entry(fold(w))
+                        .or_default()
+                        .push(Entry { lang, shared });
+                }
+            }
+        }
+        d
+    }
+
+    /// No word lists?
+    pub fn is_empty(&self) -> bool {
+        self.langs.is_empty()
+    }
+}
+
+impl Detector for ForeignDetector {
+    fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        // Per token: the foreign entries of its word, if any.
+        let tokens = &doc.tokens;
+        let mut marks: Vec<Option<&[Entry]>> = Vec::with_capacity(tokens.len());
+        let mut evidence = vec![0u32; self.langs.len()];
+        let mut any = false;
+        for t in tokens {
+            let e = if t.kind == TokenKind::Word {
+                self.words.get(doc.norm_text(t)).map(|v| v.as_slice())
+            } else {
+                None
+            };
+            if let Some(es) = e {
+                any = true;
+                for en in es.iter().filter(|en| !en.shared) {
+                    evidence[en.lang as usize] += 1;
+                }
+            }
+            marks.push(e);
+        }
+        if !any {
+            return;
+        }
+        // Runs of adjacent foreign words (only spaces, apostrophes or hyphens between them).
+        let mut i = 0;
+        while i < tokens.len() {
+            if marks[i].is_none() {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < tokens.len() && marks[j + 1].is_some() && tokens[j + 1].breaks_before == 0
+            {
+                j += 1;
+            }
+            self.judge_run(doc, &marks, &evidence, i, j, out);
+            i = j + 1;
+        }
+    }
+}
+
+impl ForeignDetector {
+    /// Decide whether tokens `a..=b` (all listed words) are a foreign leftover, and in which
+    /// language; trim shared words off the edges of the run.
+    fn judge_run(
+        &self,
+        doc: &Document,
+        marks: &[Option<&[Entry]>],
+        evidence: &[u32],
+        a: usize,
+        b: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        // Candidate languages: those that list every word of the run, best evidence first.
+        let mut best: Option<(u16, u32, usize)> = None; // (lang, evidence, foreign-only count)
+        for lang in 0..self.langs.len() as u16 {
+            let mut only = 0usize;
+            let mut all = true;
+            for m in marks.iter().take(b + 1).skip(a) {
+                match m.and_then(|es| es.iter().find(|e| e.lang == lang)) {
+                    Some(e) => only += usize::from(!e.shared),
+                    None => {
+                        all = false;
+                        break;
+                    }
+                }
+            }
+            if !all || only == 0 {
+                continue;
+            }
+            let ev = evidence[lang as usize];
+            if best.is_none_or(|(_, bev, bonly)| (only, ev) > (bonly, bev)) {
+                best = Some((lang, ev, only));
+            }
+        }
+        let Some((lang, _, only)) = best else {
+            // No single language lists the whole run: judge each word on its own.
+            if b > a {
+                for k in a..=b {
+                    self.judge_run(doc, marks, evidence, k, k, out);
+                }
+            }
+            return;
+        };
+        let shared_at = |k: usize| {
+            marks[k]
+                .and_then(|es| es.iter().find(|e| e.lang == lang))
+                .is_some_and(|e| e.shared)
+        };
+        // Trim shared words at the edges: "a" before "Fonte" is English.
+        let (mut s, mut e) = (a, b);
+        while s < e && shared_at(s) {
+            s += 1;
+        }
+        while e > s && shared_at(e) {
+            e -= 1;
+        }
+        let t0 = &doc.tokens[s];
+        if only == 1 && s == e {
+            // A lone word: a capitalised one inside a sentence followed by another capitalised
+            // word is likely a name ("Dentro Cafe", "Casa Blanca Hotel").
+            let next_is_name = doc.tokens.get(e + 1).is_some_and(|n| {
+                n.kind == TokenKind::Word && matches!(n.case, Case::Title | Case::Upper)
+            });
+            let prev_is_name = s > 0
+                && doc.tokens[s - 1].kind == TokenKind::Word
+                && doc.tokens[s - 1].breaks_before == 0
+                && !doc.tokens[s].sent_start
+                && matches!(doc.tokens[s - 1].case, Case::Title | Case::Upper);
+            if t0.case != Case::Lower && (next_is_name || prev_is_name) {
+                return;
+            }
+        }
+        let span = doc.orig_span_tokens(s, e);
+        if doc.is_masked(span.start, span.end) {
+            return;
+        }
+        let l = &self.langs[lang as usize];
+        let key = &doc.norm.text[doc.tokens[s].start as usize..doc.tokens[e].end as usize];
+        let suggestion = l
+            .translate
+            .get(key)
+            .map(|t| match_case(t, doc.orig_text(t0)));
+        let confidence = if only >= 2 { RUN } else { LONE_WORD };
+        let mut hit = Hit::new(l.rule, span, confidence);
+        hit.suggestion = suggestion;
+        out.push(hit);
+    }
+}
+
+/// Give `s` the initial capital of `like`.
+pub(crate) fn match_case(s: &str, like: &str) -> String {
+    if like.chars().next().is_some_and(|c| c.is_uppercase()) {
+        let mut cs = s.chars();
+        match cs.next() {
+            Some(f) => f.to_uppercase().chain(cs).collect(),
+            None => String::new(),
+        }
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,275 @@
+//! unspun: find the fingerprints of article spinning, machine translation and scraping in
+//! English text, point at each with the words that were probably there before, and score every
+//! document's faithfulness from 0 (garbled) to 100 (clean).
+//!
+//! ```
+//! let checker = unspun::Checker::builder().build().unwrap();
+//! let report = checker.check("He said thatRussia was ready.");
+//! assert_eq!(report.findings[0].rule, "glue.joined-words");
+//! assert_eq!(report.findings[0].suggestion.as_deref(), Some("that Russia"));
+//! ```
+//!
+//! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
+
+pub mod detect;
+pub mod finding;
+pub mod lexicon;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod text;
+
+use detect::Detector;
+pub use finding::{Category, Finding, Hit, Severity};
+pub use rules::{PackError, Rule, RuleTable};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::PathBuf;
+pub use text::Document;
+
+/// The public document object: one per checked document.
+///
+/// This shape is a contract that scripts rely on: fields may be added, never removed or
+/// renamed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The document's path (or `-` for standard input, or an id).
+    pub path: String,
+    /// Faithfulness score, 0 (garbled) to 100 (clean).
+    pub score: f64,
+    /// Number of words.
+    pub words: usize,
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Findings per category, in [`Category::ALL`] order.
+    pub fn counts(&self) -> [(Category, usize); 5] {
+        Category::ALL.map(|c| (c, self.findings.iter().filter(|f| f.category == c).count()))
+    }
+}
+
+/// Builds a [`Checker`]: which packs, which rules, which severities.
+#[derive(Debug, Clone)]
+pub struct CheckerBuilder {
+    embedded: bool,
+    dirs: Vec<PathBuf>,
+    disable_rules: Vec<String>,
+    disable_categories: Vec<Category>,
+    severity: HashMap<String, Severity>,
+}
+
+impl Default for CheckerBuilder {
+    fn default() -> Self {
+        CheckerBuilder {
+            embedded: true,
+            dirs: Vec::new(),
+            disable_rules: Vec::new(),
+            disable_categories: Vec::new(),
+            severity: HashMap::new(),
+        }
+    }
+}
+
+impl CheckerBuilder {
+    /// Use the packs compiled into the binary (default: yes).
+    pub fn embedded_packs(mut self, yes: bool) -> Self {
+        self.embedded = yes;
+        self
+    }
+
+    /// Also load every pack in this folder.
+    pub fn rules_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dirs.push(dir.into());
+        self
+    }
+
+    /// Switch a rule off by id.
+    pub fn disable_rule(mut self, id: impl Into<String>) -> Self {
+        self.disable_rules.push(id.into());
+        self
+    }
+
+    /// Switch a whole category off.
+    pub fn disable_category(mut self, c: Category) -> Self {
+        self.disable_categories.push(c);
+        self
+    }
+
+    /// Override a rule's severity.
+    pub fn severity(mut self, id: impl Into<String>, s: Severity) -> Self {
+        self.severity.insert(id.into(), s);
+        self
+    }
+
+    /// Load, validate and compile. Errors name the pack file, line and rule.
+    pub fn build(self) -> Result<Checker, Vec<PackError>> {
+        let mut table = RuleTable::default();
+        for (b, _) in detect::BUILTINS {
+            table.add_builtin(b);
+        }
+        let mut errors = Vec::new();
+        if self.embedded {
+            if let Err(mut e) = table.add_embedded() {
+                errors.append(&mut e);
+            }
+        }
+        for d in &self.dirs {
+            if let Err(mut e) = table.add_dir(d) {
+                errors.append(&mut e);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let enabled: Vec<bool> = table
+            .rules
+            .iter()
+            .map(|r| {
+                !table.disabled.contains(&r.id)
+                    && !self.disable_rules.contains(&r.id)
+                    && !self.disable_categories.contains(&r.category)
+            })
+            .collect();
+        let severity: Vec<Severity> = table
+            .rules
+            .iter()
+            .map(|r| self.severity.get(&r.id).copied().unwrap_or(r.severity))
+            .collect();
+        let mut detectors = detect::compile_packs(&table, &|i| enabled[i])?;
+        for (b, make) in detect::BUILTINS {
+            let i = table
+                .rules
+                .iter()
+                .position(|r| r.id == b.id)
+                .expect("built-ins are in the table");
+            if enabled[i] && matches!(table.rules[i].origin, rules::Origin::Builtin) {
+                detectors.push(make(i));
+            }
+        }
+        Ok(Checker {
+            table,
+            enabled,
+            severity,
+            detectors,
+        })
+    }
+}
+
+/// A checker: rule packs and detectors compiled once, then applied to many documents (it is
+/// `Send + Sync`; share it across threads).
+pub struct Checker {
+    table: RuleTable,
+    enabled: Vec<bool>,
+    severity: Vec<Severity>,
+    detectors: Vec<Box<dyn Detector>>,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("rules", &self.table.rules.len())
+            .field("detectors", &self.detectors.len())
+            .finish()
+    }
+}
+
+impl Checker {
+    /// A builder with the embedded packs.
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::default()
+    }
+
+    /// The rule table (built-ins and packs).
+    pub fn rules(&self) -> &RuleTable {
+        &self.table
+    }
+
+    /// Is the rule at this index enabled?
+    pub fn is_enabled(&self, index: usize) -> bool {
+        self.enabled[index]
+    }
+
+    /// Check plain text.
+    pub fn check(&self, text: &str) -> Report {
+        self.check_document(&Document::new(text))
+    }
+
+    /// Check a prepared document (e.g. with markup masked).
+    pub fn check_document(&self, doc: &Document) -> Report {
+        let mut hits = Vec::new();
+        for d in &self.detectors {
+            d.detect(doc, &mut hits);
+        }
+        let findings = self.finish(doc, hits);
+        let words = doc.word_count();
+        Report {
+            path: String::new(),
+            score: score::score(words, &findings),
+            words,
+            findings,
+        }
+    }
+
+    /// Sort, de-duplicate and resolve hits into findings.
+    fn finish(&self, doc: &Document, mut hits: Vec<Hit>) -> Vec<Finding> {
+        hits.retain(|h| self.enabled[h.rule] && h.start < h.end);
+        hits.sort_by(|a, b| {
+            (a.start, std::cmp::Reverse(a.end), a.rule)
+                .cmp(&(b.start, std::cmp::Reverse(b.end), b.rule))
+                .then(b.confidence.total_cmp(&a.confidence))
+        });
+        // Within a rule findings never overlap; within a category a span inside another one
+        // that is at least as confident adds nothing.
+        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+        'next: for h in hits {
+            let cat = self.table.rules[h.rule].category;
+            for k in kept.iter_mut().rev().take(32) {
+                if k.end <= h.start {
+                    // Sorted by start: earlier kept hits may still reach further; keep looking
+                    // a few back only while they overlap.
+                    continue;
+                }
+                let same_rule = k.rule == h.rule;
+                let same_cat = self.table.rules[k.rule].category == cat;
+                let inside = k.start <= h.start && h.end <= k.end;
+                if same_rule || (same_cat && inside) {
+                    if h.confidence > k.confidence && same_rule && !inside {
+                        *k = h;
+                    } else if h.confidence > k.confidence && !same_rule {
+                        // A more confident narrower hit of another rule stands on its own.
+                        break;
+                    }
+                    continue 'next;
+                }
+            }
+            kept.push(h);
+        }
+        kept.into_iter()
+            .map(|h| {
+                let rule = &self.table.rules[h.rule];
+                let text = doc.orig[h.start..h.end].to_string();
+                let (line, column) = doc.line_col(h.start);
+                let message = match h.message {
+                    Some(m) => m,
+                    None => detect::fill(&rule.message, &text, h.suggestion.as_deref()),
+                };
+                Finding {
+                    rule: rule.id.clone(),
+                    category: rule.category,
+                    severity: self.severity[h.rule],
+                    start: h.start,
+                    end: h.end,
+                    line,
+                    column,
+                    text,
+                    suggestion: h.suggestion,
+                    message,
+                    confidence: (h.confidence * 1000.0).round() / 1000.0,
+                    language: rule.language.clone(),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,7 @@
+//! The `unspun` command line: I/O, output formats and exit codes over the `unspun` library.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

@@ -1,0 +1,428 @@
+//! Rule packs: loading (embedded defaults and user folders), validation and the rule table.
+//!
+//! Built-in detectors and pack rules share one table of [`Rule`]s, so listing, explaining,
+//! configuring and scoring treat them alike.
+
+pub mod pack;
+
+use crate::finding::{Category, Severity};
+pub use pack::{Examples, Kind, PackError, RuleDef};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The packs compiled into the binary: `(file name, contents)`. `rules/*.toml` and the data
+/// files they reference; a test checks that every pack in `rules/` is listed here.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "boilerplate.toml",
+        include_str!("../../rules/boilerplate.toml"),
+    ),
+    ("foreign.toml", include_str!("../../rules/foreign.toml")),
+    (
+        "swaps-general.toml",
+        include_str!("../../rules/swaps-general.toml"),
+    ),
+    (
+        "tortured-phrases.toml",
+        include_str!("../../rules/tortured-phrases.toml"),
+    ),
+    (
+        "tortured-phrases-half.csv",
+        include_str!("../../rules/tortured-phrases-half.csv"),
+    ),
+];
+
+/// Where a rule comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A detector in code.
+    Builtin,
+    /// A rule-pack rule; the definition is compiled by the detectors.
+    Pack(Box<RuleDef>),
+}
+
+/// One rule: built-in detector or pack rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// Category.
+    pub category: Category,
+    /// Default severity.
+    pub severity: Severity,
+    /// Message template.
+    pub message: String,
+    /// Documentation (for `unspun explain`).
+    pub doc: String,
+    /// Pack name, or `built-in`.
+    pub pack: String,
+    /// File the rule was defined in (`src/detect/…` for built-ins).
+    pub file: String,
+    /// 1-based line of the definition (0 for built-ins).
+    pub line: usize,
+    /// Whether applying its suggestion is a safe automatic fix.
+    pub fix_safe: bool,
+    /// Language tag of `foreign` rules.
+    pub language: Option<String>,
+    /// Examples that must fire and must stay clean.
+    pub examples: Examples,
+    /// Built-in or pack.
+    pub origin: Origin,
+}
+
+/// Static description of a built-in detector's rule. Each detector file declares one; its
+/// `doc` is the rule's documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinRule {
+    /// Unique id.
+    pub id: &'static str,
+    /// Category.
+    pub category: Category,
+    /// Default severity.
+    pub severity: Severity,
+    /// Message template.
+    pub message: &'static str,
+    /// Documentation.
+    pub doc: &'static str,
+    /// Source file.
+    pub file: &'static str,
+    /// Whether its suggestions are safe automatic fixes.
+    pub fix_safe: bool,
+    /// Texts it must fire on.
+    pub fire: &'static [&'static str],
+    /// Texts it must stay silent on.
+    pub clean: &'static [&'static str],
+}
+
+impl BuiltinRule {
+    /// The rule-table entry.
+    pub fn to_rule(&self) -> Rule {
+        Rule {
+            id: self.id.to_string(),
+            category: self.category,
+            severity: self.severity,
+            message: self.message.to_string(),
+            doc: self.doc.to_string(),
+            pack: "built-in".to_string(),
+            file: self.file.to_string(),
+            line: 0,
+            fix_safe: self.fix_safe,
+            language: None,
+            examples: Examples {
+                fire: self.fire.iter().map(|s| s.to_string()).collect(),
+                clean: self.clean.iter().map(|s| s.to_string()).collect(),
+            },
+            origin: Origin::Builtin,
+        }
+    }
+}
+
+/// Facts about a loaded pack.
+#[derive(Debug, Clone)]
+pub struct PackInfo {
+    /// Its name.
+    pub name: String,
+    /// The file it came from.
+    pub file: String,
+    /// Its description.
+    pub description: String,
+    /// Its attribution.
+    pub attribution: Option<String>,
+    /// Number of rules.
+    pub rules: usize,
+}
+
+/// All rules from built-ins and packs, before compilation.
+#[derive(Debug, Clone, Default)]
+pub struct RuleTable {
+    /// The rules.
+    pub rules: Vec<Rule>,
+    /// Rule ids switched off by packs (`[pack] disable`).
+    pub disabled: Vec<String>,
+    /// The packs loaded.
+    pub packs: Vec<PackInfo>,
+    /// Phrase entries loaded from CSV files, keyed by rule id.
+    pub csv_entries: HashMap<String, Vec<(String, String, f64)>>,
+}
+
+impl RuleTable {
+    /// Add a built-in rule.
+    pub fn add_builtin(&mut self, b: &BuiltinRule) {
+        self.rules.push(b.to_rule());
+    }
+
+    /// Add one pack file. `read_sibling` reads a file named by the pack (e.g. a CSV) relative
+    /// to it. Errors name the file and line; the table is unchanged on error.
+    pub fn add_pack(
+        &mut self,
+        file: &str,
+        src: &str,
+        read_sibling: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<(), Vec<PackError>> {
+        let parsed = pack::parse(file, src).map_err(|e| vec![e])?;
+        let mut errors = Vec::new();
+        let mut new_rules = Vec::new();
+        let mut new_csv = HashMap::new();
+        for def in parsed.rule {
+            let v = match pack::validate(file, src, &def) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let (line, _) = pack::line_col(src, def.id.span().start);
+            let id = def.id.get_ref().clone();
+            let err = |message: String| PackError {
+                file: file.to_string(),
+                line,
+                column: 0,
+                rule: Some(id.clone()),
+                message,
+            };
+            if let Some(prev) = self
+                .rules
+                .iter()
+                .chain(new_rules.iter())
+                .find(|r: &&Rule| r.id == id)
+            {
+                if !parsed.pack.disable.contains(&id) {
+                    errors.push(err(format!(
+                        "duplicate rule id: already defined in {}{} (a pack may replace it by \
+                         listing it in `[pack] disable`)",
+                        prev.file,
+                        if prev.line > 0 {
+                            format!(":{}", prev.line)
+                        } else {
+                            String::new()
+                        }
+                    )));
+                    continue;
+                }
+            }
+            if let Some(csv) = &def.csv {
+                match read_sibling(csv).and_then(|text| parse_csv(csv, &text)) {
+                    Ok(rows) => {
+                        new_csv.insert(id.clone(), rows);
+                    }
+                    Err(m) => {
+                        errors.push(err(m));
+                        continue;
+                    }
+                }
+            }
+            new_rules.push(Rule {
+                id: id.clone(),
+                category: v.category,
+                severity: v.severity,
+                message: def.message.clone(),
+                doc: def.doc.clone().unwrap_or_default(),
+                pack: parsed.pack.name.clone(),
+                file: file.to_string(),
+                line,
+                fix_safe: def.fix_safe,
+                language: def.language.clone(),
+                examples: def.examples.clone(),
+                origin: Origin::Pack(Box::new(def)),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // A replaced rule leaves the table; other disabled ids stay listed for the checker.
+        let replaced: Vec<&String> = new_rules.iter().map(|r| &r.id).collect();
+        self.rules.retain(|r| !replaced.contains(&&r.id));
+        self.packs.push(PackInfo {
+            name: parsed.pack.name.clone(),
+            file: file.to_string(),
+            description: parsed.pack.description.clone(),
+            attribution: parsed.pack.attribution.clone(),
+            rules: new_rules.len(),
+        });
+        self.disabled.extend(
+            parsed
+                .pack
+                .disable
+                .iter()
+                .filter(|d| !new_rules.iter().any(|r| &r.id == *d))
+                .cloned(),
+        );
+        self.rules.extend(new_rules);
+        self.csv_entries.extend(new_csv);
+        Ok(())
+    }
+
+    /// Add the packs embedded in the binary.
+    pub fn add_embedded(&mut self) -> Result<(), Vec<PackError>> {
+        let read = |name: &str| {
+            EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| format!("embedded file `{name}` not found"))
+        };
+        for (name, text) in EMBEDDED {
+            if name.ends_with(".toml") {
+                self.add_pack(&format!("rules/{name}"), text, &read)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Add every `*.toml` pack in a folder (sorted by name). Errors of all packs are returned
+    /// together; packs without errors are still added.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<PackError>> {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![PackError {
+                file: dir.display().to_string(),
+                line: 0,
+                column: 0,
+                rule: None,
+                message: format!("cannot read rule folder: {e}"),
+            }]
+        })?;
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut errors = Vec::new();
+        for path in files {
+            let label = path.display().to_string();
+            let src = match std::fs::read_to_string(&path) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(PackError {
+                        file: label,
+                        line: 0,
+                        column: 0,
+                        rule: None,
+                        message: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let base = path.parent().unwrap_or(dir).to_path_buf();
+            let read = move |name: &str| {
+                std::fs::read_to_string(base.join(name))
+                    .map_err(|e| format!("cannot read `{name}`: {e}"))
+            };
+            if let Err(mut es) = self.add_pack(&label, &src, &read) {
+                errors.append(&mut es);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Find a rule by id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Parse `found,original[,count]` rows; the first row is a header. Quoted fields are supported.
+fn parse_csv(name: &str, text: &str) -> Result<Vec<(String, String, f64)>, String> {
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_csv_line(line);
+        if fields.len() < 2 || fields[0].trim().is_empty() || fields[1].trim().is_empty() {
+            return Err(format!(
+                "{name}:{}: expected `found,original[,count]`",
+                n + 1
+            ));
+        }
+        let count = fields
+            .get(2)
+            .and_then(|c| c.trim().parse::<f64>().ok())
+            .unwrap_or(1.0);
+        rows.push((
+            fields[0].trim().to_string(),
+            fields[1].trim().to_string(),
+            count,
+        ));
+    }
+    Ok(rows)
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_files(_: &str) -> Result<String, String> {
+        Err("no files".into())
+    }
+
+    #[test]
+    fn csv_lines() {
+        assert_eq!(split_csv_line("a,\"b, c\",3"), ["a", "b, c", "3"]);
+        let rows = parse_csv("x.csv", "h1,h2,h3\nfoo bar,baz qux,12\n").unwrap();
+        assert_eq!(rows, [("foo bar".into(), "baz qux".into(), 12.0)]);
+        assert!(parse_csv("x.csv", "h\nonly\n")
+            .unwrap_err()
+            .contains("x.csv:2"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_errors() {
+        let src = "[pack]\nname = \"p\"\n[[rule]]\nid = \"a.b\"\nkind = \"regex\"\nmessage = \"m\"\npatterns = [\"x\"]\n";
+        let mut t = RuleTable::default();
+        t.add_pack("one.toml", src, &no_files).unwrap();
+        let e = t.add_pack("two.toml", src, &no_files).unwrap_err();
+        assert_eq!(e[0].file, "two.toml");
+        assert_eq!(e[0].line, 4);
+        assert!(e[0].message.contains("one.toml:4"), "{}", e[0]);
+    }
+
+    #[test]
+    fn pack_can_replace_a_rule() {
+        let src = "[pack]\nname = \"p\"\n[[rule]]\nid = \"a.b\"\nkind = \"regex\"\nmessage = \"m\"\npatterns = [\"x\"]\n";
+        let src2 = "[pack]\nname = \"q\"\ndisable = [\"a.b\", \"c.d\"]\n[[rule]]\nid = \"a.b\"\nkind = \"regex\"\nmessage = \"n\"\npatterns = [\"y\"]\n";
+        let mut t = RuleTable::default();
+        t.add_pack("one.toml", src, &no_files).unwrap();
+        t.add_pack("two.toml", src2, &no_files).unwrap();
+        assert_eq!(t.rules.len(), 1);
+        assert_eq!(t.rules[0].message, "n");
+        assert_eq!(t.disabled, ["c.d"]);
+    }
+
+    #[test]
+    fn every_pack_file_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        for e in std::fs::read_dir(dir).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".toml") {
+                assert!(
+                    EMBEDDED.iter().any(|(n, _)| *n == name),
+                    "rules/{name} is not listed in rules::EMBEDDED"
+                );
+            }
+        }
+    }
+}

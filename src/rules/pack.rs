@@ -1,0 +1,390 @@
+//! The rule-pack file format (TOML) and its validation.
+//!
+//! ```toml
+//! [pack]
+//! name = "boilerplate"
+//! description = "Scraper and CMS debris"
+//! disable = ["garble.repeated-word"]     # switch rules of other packs off
+//!
+//! [[rule]]
+//! id = "boilerplate.author-bio"
+//! kind = "boilerplate"                   # phrase | foreign | boilerplate | regex
+//! severity = "warning"                   # info | warning | error (default: warning)
+//! message = "author-bio widget text left by a scraper"
+//! phrases = ["click to read the authors bio"]
+//! examples.fire = ["Click to read the authors bio"]
+//! examples.clean = ["Read the author's bio below."]
+//! ```
+//!
+//! Every error names the file, the line and what is wrong.
+
+use crate::finding::{Category, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::Spanned;
+
+/// What a rule-pack rule matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Known swapped phrases with their originals.
+    Phrase,
+    /// Words and template lines of another language.
+    Foreign,
+    /// Scraper and CMS debris.
+    Boilerplate,
+    /// A user-written regular expression.
+    Regex,
+}
+
+impl Kind {
+    /// The name used in pack files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Phrase => "phrase",
+            Kind::Foreign => "foreign",
+            Kind::Boilerplate => "boilerplate",
+            Kind::Regex => "regex",
+        }
+    }
+
+    /// The category a rule of this kind has unless it says otherwise.
+    pub fn default_category(self) -> Category {
+        match self {
+            Kind::Phrase => Category::Swap,
+            Kind::Foreign => Category::Foreign,
+            Kind::Boilerplate => Category::Boilerplate,
+            Kind::Regex => Category::Garble,
+        }
+    }
+}
+
+/// Examples a rule must fire on and must stay silent on; the test suite runs them all.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Texts on which the rule must report at least one finding.
+    #[serde(default)]
+    pub fire: Vec<String>,
+    /// Texts on which the rule must report nothing.
+    #[serde(default)]
+    pub clean: Vec<String>,
+}
+
+/// The `[pack]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackHeader {
+    /// Pack name (shown by `unspun rules`).
+    pub name: String,
+    /// One-line description.
+    #[serde(default)]
+    pub description: String,
+    /// Where the data comes from and whom to credit.
+    #[serde(default)]
+    pub attribution: Option<String>,
+    /// Rule ids (of any pack, or built-in) this pack switches off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+}
+
+/// One `[[rule]]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Unique id, `area.name`, lower case.
+    pub id: Spanned<String>,
+    /// What it matches.
+    pub kind: Kind,
+    /// Category (default depends on kind).
+    pub category: Option<String>,
+    /// Severity (default warning).
+    pub severity: Option<String>,
+    /// Message shown with each finding; `{text}` and `{suggestion}` are filled in.
+    pub message: String,
+    /// Longer documentation for `unspun explain`.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Default suggestion for every match (phrase entries and regex captures override it).
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// Base confidence of a match (default depends on kind).
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    /// Whether applying the suggestion is a safe automatic fix.
+    #[serde(default)]
+    pub fix_safe: bool,
+    /// phrase: `[found, original]` pairs.
+    #[serde(default)]
+    pub entries: Vec<(String, String)>,
+    /// phrase: a CSV file beside the pack with `found,original[,count]` rows (header skipped).
+    #[serde(default)]
+    pub csv: Option<String>,
+    /// foreign: the language tag.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// foreign: words that are not English; flagged on their own.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// foreign: words that are English too; flagged only beside other foreign words.
+    #[serde(default)]
+    pub shared: Vec<String>,
+    /// foreign, boilerplate: phrases flagged wherever they stand.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// foreign: English translations used as suggestions.
+    #[serde(default)]
+    pub translate: BTreeMap<String, String>,
+    /// boilerplate, regex: regular expressions (Rust `regex` syntax).
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// boilerplate: a match counts only when it is all that stands on its line (besides
+    /// punctuation and white space).
+    #[serde(default)]
+    pub whole_line: bool,
+    /// regex: match the original text instead of the folded (lower-cased) view.
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// Examples the test suite runs.
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    /// The header.
+    pub pack: PackHeader,
+    /// The rules.
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+}
+
+/// A rule-pack error: file, line, column and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackError {
+    /// The pack file (as given, or `rules/NAME.toml` for embedded packs).
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// The rule concerned, when there is one.
+    pub rule: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        if let Some(r) = &self.rule {
+            write!(f, ": rule `{r}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for PackError {}
+
+/// 1-based line and column of byte offset `at` in `src`.
+pub fn line_col(src: &str, at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let before = &src[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parse a pack file's text.
+pub fn parse(file: &str, src: &str) -> Result<PackFile, PackError> {
+    toml::from_str::<PackFile>(src).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |s| line_col(src, s.start));
+        PackError {
+            file: file.to_string(),
+            line,
+            column,
+            rule: None,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+/// Which kind-specific fields a rule sets, to reject ones its kind ignores.
+fn used_fields(def: &RuleDef) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if !def.entries.is_empty() {
+        v.push("entries");
+    }
+    if def.csv.is_some() {
+        v.push("csv");
+    }
+    if def.language.is_some() {
+        v.push("language");
+    }
+    if !def.words.is_empty() {
+        v.push("words");
+    }
+    if !def.shared.is_empty() {
+        v.push("shared");
+    }
+    if !def.phrases.is_empty() {
+        v.push("phrases");
+    }
+    if !def.translate.is_empty() {
+        v.push("translate");
+    }
+    if !def.patterns.is_empty() {
+        v.push("patterns");
+    }
+    if def.whole_line {
+        v.push("whole_line");
+    }
+    if def.case_sensitive {
+        v.push("case_sensitive");
+    }
+    v
+}
+
+fn allowed_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Phrase => &["entries", "csv"],
+        Kind::Foreign => &["language", "words", "shared", "phrases", "translate"],
+        Kind::Boilerplate => &["phrases", "patterns", "whole_line"],
+        Kind::Regex => &["patterns", "case_sensitive"],
+    }
+}
+
+/// Is `id` a well-formed rule id (`area.name`, lower-case ASCII, digits, `-`, `.`)?
+pub fn valid_id(id: &str) -> bool {
+    let ok_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    ok_chars && id.contains('.') && !id.starts_with('.') && !id.ends_with('.') && !id.contains("..")
+}
+
+/// The checked, resolved facts of a rule definition.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// Category.
+    pub category: Category,
+    /// Severity.
+    pub severity: Severity,
+}
+
+/// Check one rule definition's fields (not its patterns, which are compiled later).
+pub fn validate(file: &str, src: &str, def: &RuleDef) -> Result<Validated, PackError> {
+    let (line, column) = line_col(src, def.id.span().start);
+    let err = |message: String| PackError {
+        file: file.to_string(),
+        line,
+        column,
+        rule: Some(def.id.get_ref().clone()),
+        message,
+    };
+    let id = def.id.get_ref();
+    if !valid_id(id) {
+        return Err(err(format!(
+            "invalid rule id `{id}`: use lower-case `area.name` (letters, digits, `-`, `.`)"
+        )));
+    }
+    let category = match &def.category {
+        None => def.kind.default_category(),
+        Some(c) => Category::parse(c).ok_or_else(|| {
+            err(format!(
+                "unknown category `{c}` (expected one of: swap, foreign, boilerplate, glue, garble)"
+            ))
+        })?,
+    };
+    let severity = match &def.severity {
+        None => Severity::Warning,
+        Some(s) => Severity::parse(s).ok_or_else(|| {
+            err(format!(
+                "unknown severity `{s}` (expected info, warning or error)"
+            ))
+        })?,
+    };
+    if let Some(c) = def.confidence {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(err(format!("confidence {c} is outside [0, 1]")));
+        }
+    }
+    let allowed = allowed_fields(def.kind);
+    for f in used_fields(def) {
+        if !allowed.contains(&f) {
+            return Err(err(format!(
+                "field `{f}` is not used by rules of kind `{}`",
+                def.kind.as_str()
+            )));
+        }
+    }
+    let empty = match def.kind {
+        Kind::Phrase => def.entries.is_empty() && def.csv.is_none(),
+        Kind::Foreign => def.words.is_empty() && def.shared.is_empty() && def.phrases.is_empty(),
+        Kind::Boilerplate => def.phrases.is_empty() && def.patterns.is_empty(),
+        Kind::Regex => def.patterns.is_empty(),
+    };
+    if empty {
+        return Err(err(format!(
+            "a `{}` rule needs something to match ({})",
+            def.kind.as_str(),
+            allowed.join(", ")
+        )));
+    }
+    if def.kind == Kind::Foreign && def.language.is_none() {
+        return Err(err("a `foreign` rule needs a `language` tag".into()));
+    }
+    if def.message.trim().is_empty() {
+        return Err(err("the message is empty".into()));
+    }
+    Ok(Validated { category, severity })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_has_line() {
+        let src =
+            "[pack]\nname = \"x\"\n\n[[rule]]\nid = \"a.b\"\nkind = \"phrase\"\nmessage = 3\n";
+        let e = parse("p.toml", src).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.to_string().starts_with("p.toml:7:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let src = "[pack]\nname = \"x\"\n[[rule]]\nid = \"a.b\"\nkind = \"phrase\"\nmessage = \"m\"\nentires = []\n";
+        let e = parse("p.toml", src).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("entires"), "{e}");
+    }
+
+    #[test]
+    fn wrong_field_for_kind() {
+        let src = "[pack]\nname = \"x\"\n[[rule]]\nid = \"a.b\"\nkind = \"phrase\"\nmessage = \"m\"\nwords = [\"x\"]\nentries = [[\"a\", \"b\"]]\n";
+        let p = parse("p.toml", src).unwrap();
+        let e = validate("p.toml", src, &p.rule[0]).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("`words`"), "{e}");
+        assert_eq!(e.rule.as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("glue.joined-words"));
+        assert!(valid_id("foreign.pt"));
+        assert!(!valid_id("Glue.x"));
+        assert!(!valid_id("nodot"));
+        assert!(!valid_id("a..b"));
+    }
+}
