@@ -202,11 +202,18 @@ impl Checker {
         for d in &self.detectors {
             d.detect(doc, &mut hits);
         }
+        let evidence: f64 = hits
+            .iter()
+            .filter(|h| h.evidence_only && self.enabled[h.rule])
+            .map(|h| score::category_weight(self.table.rules[h.rule].category) * h.confidence)
+            .sum();
+        hits.retain(|h| !h.evidence_only);
         let findings = self.finish(doc, hits);
         let words = doc.word_count();
+        let penalty: f64 = findings.iter().map(score::penalty).sum::<f64>() + evidence;
         Report {
             path: String::new(),
-            score: score::score(words, &findings),
+            score: score::score_from_penalty(words, penalty),
             words,
             findings,
         }
