@@ -12,6 +12,7 @@
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
 pub mod detect;
+pub mod eval;
 pub mod finding;
 pub mod lexicon;
 pub mod report;

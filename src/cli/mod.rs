@@ -1,6 +1,7 @@
 //! Commands and their arguments.
 
 mod check;
+mod eval;
 mod input;
 mod rules_cmd;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation and examples.
     Explain(rules_cmd::ExplainArgs),
+    /// Measure the detectors on labelled spun text (JSON lines): AUC, recall, span P/R.
+    Eval(eval::EvalArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -99,6 +102,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
+        Command::Eval(a) => eval::run(a),
     }
 }
 
