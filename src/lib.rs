@@ -254,11 +254,14 @@ impl Checker {
             }
             kept.push(h);
         }
+        // Findings are sorted by start: columns are counted incrementally, so a document that
+        // is one huge line costs linear time, not a scan from the line start per finding.
+        let mut cursor = text::LineCursor::new(doc);
         kept.into_iter()
             .map(|h| {
                 let rule = &self.table.rules[h.rule];
                 let text = doc.orig[h.start..h.end].to_string();
-                let (line, column) = doc.line_col(h.start);
+                let (line, column) = cursor.line_col(h.start);
                 let message = match h.message {
                     Some(m) => m,
                     None => detect::fill(&rule.message, &text, h.suggestion.as_deref()),

@@ -69,7 +69,7 @@ mod tune {
     /// Calibrated confidence at which a finding is reported.
     pub const REPORT: f32 = 0.5;
     /// Candidates examined per word (the thesaurus rows are sorted by frequency).
-    pub const MAX_CANDIDATES: usize = 200;
+    pub const MAX_CANDIDATES: usize = 80;
     /// Extra log10 weight of an inflection edge (a spinner does not inflect what it inserts).
     pub const INFLECTION_BONUS: f32 = 0.0;
     /// Weight of a candidate's unigram advantage subtracted from its LLR (frequency
@@ -93,6 +93,9 @@ mod tune {
     pub const EVIDENCE_WEIGHT: f32 = 0.3;
     /// Posterior at which a first-pass suggestion replaces the word in its neighbours' context.
     pub const CORRECT: f32 = 0.5;
+    /// Attestation (see `attest`, at most 7) at which a word is not judged at all: its
+    /// windows are (nearly) all explicit trigrams, so the model has nothing to explain.
+    pub const SKIP_ATTESTED: u32 = 6;
     /// How much better attested (in n-gram orders found) a candidate must be.
     pub const MIN_ATTEST_GAIN: u32 = 0;
 }
@@ -151,20 +154,29 @@ impl NgramSwap {
     }
 
     fn synset_size(&self, c: WordId) -> f32 {
-        (self.lex.neighbours(c).count() as f32).max(tune::MIN_SYNSET)
+        (self.lex.degree(c) as f32).max(tune::MIN_SYNSET)
     }
 
     /// Weigh the observed word at `k` of `ids` against its thesaurus neighbours.
     fn judge(&self, ids: &[WordId], k: usize) -> Option<Judgement> {
         let lex = self.lex;
         let w = ids[k];
-        let s_obs = self.local(ids, k, w);
         let a_obs = self.attest(ids, k, w);
+        if a_obs >= tune::SKIP_ATTESTED {
+            // Every window around the word is an explicit n-gram: nothing to explain.
+            return None;
+        }
+        let s_obs = self.local(ids, k, w);
+        let (prev, next) = (ids[k - 1], ids.get(k + 1).copied());
         let u_obs = lex.unigram(w);
         let mut total = 0.0f64;
         let mut best: Option<Judgement> = None;
         for (c, kind) in lex.neighbours(w).take(tune::MAX_CANDIDATES) {
             if !lex.in_lm(c) || c == w {
+                continue;
+            }
+            // Cheap necessary condition: an original word is attested beside a neighbour.
+            if lex.bigram(prev, c).is_none() && next.is_none_or(|n| lex.bigram(c, n).is_none()) {
                 continue;
             }
             let s_c = self.local(ids, k, c);
@@ -238,16 +250,22 @@ impl NgramSwap {
                 continue;
             }
             let k = j + 1;
-            let jd = if fixed == ids {
-                first[j].clone()
+            // Re-judge only when a correction falls inside this word's trigram windows.
+            let lo = k.saturating_sub(2);
+            let hi = (k + 2).min(ids.len() - 1);
+            let changed = (lo..=hi).any(|i| i != k && fixed[i] != ids[i]);
+            let jd = if changed {
+                let saved = fixed[k];
+                fixed[k] = ids[k];
+                let jd = self.judge(&fixed, k);
+                fixed[k] = saved;
+                jd
             } else {
-                let mut ctx = fixed.clone();
-                ctx[k] = ids[k];
-                self.judge(&ctx, k)
+                first[j].clone()
             };
             let Some(jd) = jd else { continue };
             let p1 = first[j].as_ref().map_or(0.0, |f| f.post);
-            let conf = jd.confidence(lex.unigram(ids[k]), lex.neighbours(ids[k]).count(), p1);
+            let conf = jd.confidence(lex.unigram(ids[k]), lex.degree(ids[k]), p1);
             if conf < tune::EVIDENCE {
                 continue;
             }
