@@ -1,5 +1,5 @@
-// The `serve` page. UNSPUN_VERDICTS ([lowest score, verdict], best first) and UNSPUN_LABELS
-// (category -> label) are prepended by the server from the library, so the page never
+// The `serve` page. UNSPUN_VERDICTS ([lowest score, verdict], best first) and UNSPUN_CATEGORIES
+// ([category, label] in the library's order) are prepended by the server from the library, so the page never
 // disagrees with the CLI. Document text is only ever inserted with textContent.
 
 /** Map every UTF-8 byte offset of `text` to the UTF-16 index of the char it falls in. */
@@ -174,9 +174,9 @@ function show(report, text) {
   document.getElementById("u-meta").textContent =
     "score " + score.toFixed(1) + "/100 · " + n + " finding" + (n === 1 ? "" : "s") + " in " + report.words + " words";
   const counts = document.getElementById("u-counts");
-  counts.replaceChildren(...Object.keys(UNSPUN_LABELS).map((c) => {
+  counts.replaceChildren(...UNSPUN_CATEGORIES.map(([c, label]) => {
     const k = report.findings.filter((f) => f.category === c).length;
-    const li = el("li", "u-" + c + (k ? "" : " u-zero"), UNSPUN_LABELS[c] + " ");
+    const li = el("li", "u-" + c + (k ? "" : " u-zero"), label + " ");
     li.dataset.category = c;
     li.appendChild(el("b", "", String(k)));
     return li;

@@ -58,20 +58,21 @@ pub fn verdict_level(score: f64) -> usize {
         .min(3)
 }
 
-/// The `serve` page's script: the verdict table and category labels as data, then the code.
+/// The `serve` page's script: the verdict table and the categories (in [`Category::ALL`] order,
+/// with their labels) as data, then the code.
 pub fn app_script() -> String {
     let verdicts: Vec<serde_json::Value> = verdict_table()
         .iter()
         .map(|(s, v)| serde_json::json!([s, v]))
         .collect();
-    let labels: serde_json::Map<String, serde_json::Value> = Category::ALL
+    let categories: Vec<serde_json::Value> = Category::ALL
         .iter()
-        .map(|&c| (c.as_str().to_string(), category_label(c).into()))
+        .map(|&c| serde_json::json!([c.as_str(), category_label(c)]))
         .collect();
     format!(
-        "\"use strict\";\nconst UNSPUN_VERDICTS = {};\nconst UNSPUN_LABELS = {};\n{APP_JS}",
+        "\"use strict\";\nconst UNSPUN_VERDICTS = {};\nconst UNSPUN_CATEGORIES = {};\n{APP_JS}",
         serde_json::Value::Array(verdicts),
-        serde_json::Value::Object(labels)
+        serde_json::Value::Array(categories)
     )
 }
 
@@ -482,7 +483,7 @@ mod tests {
         assert!(verdict_level(0.0) > verdict_level(95.0));
         let js = app_script();
         assert!(js.contains("\"clean\""));
-        assert!(js.contains("UNSPUN_LABELS"));
+        assert!(js.contains("const UNSPUN_CATEGORIES = [[\"swap\",\"synonym swap\"]"));
     }
 
     #[test]
