@@ -290,7 +290,13 @@ function init() {
     light(m ? m.dataset.f.split(" ") : [], !!m);
   };
   text.addEventListener("mouseover", hover);
-  text.addEventListener("focusin", hover);
+  text.addEventListener("focusin", (e) => {
+    hover(e);
+    // Keyboard users see the matching side-list item too.
+    const m = e.target.closest && e.target.closest("mark");
+    const li = m && document.getElementById("u-f" + m.dataset.f.split(" ")[0]);
+    if (li) li.scrollIntoView({ block: "nearest" });
+  });
   text.addEventListener("mouseleave", () => light([], false));
   text.addEventListener("click", (e) => {
     const m = e.target.closest && e.target.closest("mark");

@@ -72,6 +72,15 @@ test("serve: paste seed 004, Check, see highlights, score, restored text", async
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(base);
 
+  // Opening a file (the same path as dropping one) fills the text and picks the format.
+  await page.setInputFiles("#u-file", { name: "draft.md", mimeType: "text/markdown", buffer: Buffer.from("# Title\n\nHe said thatRussia was ready.\n") });
+  await page.locator("#u-status", { hasText: "draft.md" }).waitFor();
+  assert.equal(await page.inputValue("#u-format"), "markdown");
+  assert.match(await page.inputValue("#u-input"), /thatRussia/);
+  await page.click("#u-check");
+  await page.locator("#u-text mark.u-glue", { hasText: /^thatRussia$/ }).waitFor();
+  await page.selectOption("#u-format", "text");
+
   // Keyboard: Ctrl+Enter checks (seed 000 first).
   await page.fill("#u-input", SEED_000);
   await page.focus("#u-input");
