@@ -16,6 +16,8 @@ pub enum Format {
     Json,
     /// One document object per line.
     Jsonl,
+    /// A self-contained HTML report (one section per document, worst score first); use `-o`.
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +44,9 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub packs: PackArgs,
 }
@@ -83,8 +88,19 @@ pub fn run(args: CheckArgs) -> i32 {
         width: 120,
         min_severity: min,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let sink: Box<dyn Write> = match &args.output {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: {}: cannot write: {e}", p.display());
+                return EXIT_ERROR;
+            }
+        },
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    // For the HTML report: every document with its text, rendered together at the end.
+    let mut html_docs: Vec<(Report, String)> = Vec::new();
     let mut any_findings = false;
     let mut first_json = true;
     if args.format == Format::Json {
@@ -101,6 +117,10 @@ pub fn run(args: CheckArgs) -> i32 {
             match o {
                 Outcome::Checked { rendered, report } => {
                     any_findings |= !report.findings.is_empty();
+                    if args.format == Format::Html {
+                        html_docs.push((report, rendered));
+                        continue;
+                    }
                     if args.format == Format::Json {
                         if !first_json {
                             write_out(&mut out, ",");
@@ -124,6 +144,9 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     if args.format == Format::Json {
         write_out(&mut out, if first_json { "]\n" } else { "\n]\n" });
+    }
+    if args.format == Format::Html {
+        write_out(&mut out, &report::html::report_page(&html_docs));
     }
     if let Err(e) = out.flush() {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -159,6 +182,8 @@ fn check_one(
         Format::Human => report::human(&report, &text, opts),
         Format::Json => serde_json::to_string_pretty(&report).expect("reports serialize"),
         Format::Jsonl => report::jsonl(&report),
+        // The report needs the text; it is rendered once all documents are checked.
+        Format::Html => text,
     };
     Outcome::Checked { rendered, report }
 }

@@ -4,6 +4,7 @@ mod check;
 mod eval;
 mod input;
 mod rules_cmd;
+mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -39,6 +40,8 @@ pub enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Measure the detectors on labelled spun text (JSON lines): AUC, recall, span P/R.
     Eval(eval::EvalArgs),
+    /// Serve a local web page (and a JSON API) to check pasted text.
+    Serve(serve::ServeArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -103,6 +106,7 @@ pub fn run() -> i32 {
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
         Command::Eval(a) => eval::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

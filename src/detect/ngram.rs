@@ -112,6 +112,8 @@ struct Slot {
     id: Option<WordId>,
     /// May be flagged (a lower-case prose word in the model, not inside quotes).
     eligible: bool,
+    /// The run was cut right after this word by something other than a sentence end.
+    cut_after: bool,
 }
 
 impl NgramSwap {
@@ -121,7 +123,10 @@ impl NgramSwap {
         let lex = self.lex;
         let mut s = lex.logp(&ids[k.saturating_sub(2)..k], x);
         if k + 1 < ids.len() {
-            s += lex.logp(&[ids[k - 1], x], ids[k + 1]);
+            s += match k {
+                0 => lex.logp(&[x], ids[k + 1]),
+                _ => lex.logp(&[ids[k - 1], x], ids[k + 1]),
+            };
         }
         if k + 2 < ids.len() {
             s += lex.logp(&[x, ids[k + 1]], ids[k + 2]);
@@ -143,9 +148,13 @@ impl NgramSwap {
                 1
             }
         };
-        let mut n = order(k.checked_sub(2).map(|i| ids[i]), ids[k - 1], x);
+        let prev = k.checked_sub(1).map(|i| ids[i]);
+        let mut n = match prev {
+            Some(p) => order(k.checked_sub(2).map(|i| ids[i]), p, x),
+            None => 1,
+        };
         if k + 1 < ids.len() {
-            n += order(Some(ids[k - 1]), x, ids[k + 1]);
+            n += order(prev, x, ids[k + 1]);
         }
         if k + 2 < ids.len() && lex.trigram(x, ids[k + 1], ids[k + 2]).is_some() {
             n += 1;
@@ -167,7 +176,7 @@ impl NgramSwap {
             return None;
         }
         let s_obs = self.local(ids, k, w);
-        let (prev, next) = (ids[k - 1], ids.get(k + 1).copied());
+        let (prev, next) = (k.checked_sub(1).map(|i| ids[i]), ids.get(k + 1).copied());
         let u_obs = lex.unigram(w);
         let mut total = 0.0f64;
         let mut best: Option<Judgement> = None;
@@ -176,7 +185,9 @@ impl NgramSwap {
                 continue;
             }
             // Cheap necessary condition: an original word is attested beside a neighbour.
-            if lex.bigram(prev, c).is_none() && next.is_none_or(|n| lex.bigram(c, n).is_none()) {
+            if prev.is_none_or(|p| lex.bigram(p, c).is_none())
+                && next.is_none_or(|n| lex.bigram(c, n).is_none())
+            {
                 continue;
             }
             let s_c = self.local(ids, k, c);
@@ -222,16 +233,28 @@ impl NgramSwap {
     /// replaced by their suggestions, so one swap does not spoil the context of the next.
     fn score_run(&self, doc: &Document, slots: &[Slot], out: &mut Vec<Hit>) {
         let lex = self.lex;
+        // A run cut by an out-of-model word, a number or a bracket has no real sentence edge
+        // there: no `<s>` / `</s>` is put at the cut, so the word beside it is judged on the
+        // context it really has.
+        let real_start = slots
+            .first()
+            .is_some_and(|s| doc.tokens[s.token].sent_start);
+        let real_end = slots.last().is_some_and(|s| !s.cut_after);
+        let base = usize::from(real_start);
         let mut ids: Vec<WordId> = Vec::with_capacity(slots.len() + 2);
-        ids.push(lex.bos());
+        if real_start {
+            ids.push(lex.bos());
+        }
         ids.extend(slots.iter().map(|s| s.id.expect("runs hold model words")));
-        ids.push(lex.eos());
+        if real_end {
+            ids.push(lex.eos());
+        }
         let first: Vec<Option<Judgement>> = slots
             .iter()
             .enumerate()
             .map(|(j, slot)| {
                 if slot.eligible {
-                    self.judge(&ids, j + 1)
+                    self.judge(&ids, j + base)
                 } else {
                     None
                 }
@@ -241,7 +264,7 @@ impl NgramSwap {
         for (j, jd) in first.iter().enumerate() {
             if let Some(jd) = jd {
                 if jd.post >= tune::CORRECT {
-                    fixed[j + 1] = jd.cand;
+                    fixed[j + base] = jd.cand;
                 }
             }
         }
@@ -249,7 +272,7 @@ impl NgramSwap {
             if !slot.eligible {
                 continue;
             }
-            let k = j + 1;
+            let k = j + base;
             // Re-judge only when a correction falls inside this word's trigram windows.
             let lo = k.saturating_sub(2);
             let hi = (k + 2).min(ids.len() - 1);
@@ -377,9 +400,15 @@ impl Detector for NgramSwap {
             .collect();
         let mut run: Vec<Slot> = Vec::new();
         let mut in_quote = false;
+        let cut = |run: &mut Vec<Slot>| {
+            if let Some(last) = run.last_mut() {
+                last.cut_after = true;
+            }
+        };
         for (i, t) in doc.tokens.iter().enumerate() {
             let boundary = t.sent_start || t.breaks_before > 0;
             if boundary && !run.is_empty() {
+                cut(&mut run);
                 self.score_run(doc, &run, out);
                 run.clear();
             }
@@ -398,6 +427,7 @@ impl Detector for NgramSwap {
                     if matches!(p, "(" | ")" | "[" | "]" | ":" | ";" | "-" | "/" | "\"")
                         && !run.is_empty()
                     {
+                        cut(&mut run);
                         self.score_run(doc, &run, out);
                         run.clear();
                     }
@@ -405,6 +435,7 @@ impl Detector for NgramSwap {
                 }
                 _ => {
                     if !run.is_empty() {
+                        cut(&mut run);
                         self.score_run(doc, &run, out);
                         run.clear();
                     }
@@ -415,6 +446,7 @@ impl Detector for NgramSwap {
             let id = lex.id(w).filter(|&id| lex.in_lm(id));
             let Some(id) = id else {
                 if !run.is_empty() {
+                    cut(&mut run);
                     self.score_run(doc, &run, out);
                     run.clear();
                 }
@@ -434,6 +466,7 @@ impl Detector for NgramSwap {
                 token: i,
                 id: Some(id),
                 eligible,
+                cut_after: false,
             });
         }
         if !run.is_empty() {

@@ -4,6 +4,8 @@ use crate::finding::Severity;
 use crate::Report;
 use annotate_snippets::{Level, Renderer, Snippet};
 
+pub mod html;
+
 /// A one-line verdict for a score.
 pub fn verdict(score: f64) -> &'static str {
     if score >= 90.0 {

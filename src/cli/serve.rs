@@ -1,0 +1,602 @@
+//! `unspun serve`: a local web page for editors and a small JSON API.
+//!
+//! A plain HTTP/1.1 server on `std::net`: requests are parsed with `httparse`, each connection
+//! is handled by one of a fixed pool of workers (connections beyond the queue get 503), reads
+//! have a deadline (slow clients are cut off, not waited for), bodies are read up to a limit
+//! whatever `Content-Length` claims (chunked bodies too), and every response closes the
+//! connection. Routes:
+//!
+//! * `GET /`, `/unspun.css`, `/app.js`: the page (all assets are compiled in)
+//! * `POST /api/check` with `{"text": "…", "format": "text|markdown|html", "path": "…"}`:
+//!   the document object
+//! * `GET /api/rules`: the rule table
+//! * `GET /healthz`
+
+use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use clap::Args;
+use serde::Deserialize;
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use unspun::report::html;
+use unspun::{Checker, Report};
+
+/// Longest request head (request line and headers) accepted.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections waiting for a worker before new ones are turned away with 503.
+const QUEUE: usize = 64;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on. The default is loopback only; give e.g. `0.0.0.0:7878` to serve
+    /// other machines too (anyone who can reach it can use it).
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: String,
+    /// Largest request body accepted (bytes; K and M suffixes are binary), larger ones get 413.
+    #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
+    pub max_body: usize,
+    /// Worker threads handling connections.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: u16,
+    /// Seconds a client has to send its whole request (slower ones are cut off).
+    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 1024),
+        Some('M') => (&t[..t.len() - 1], 1024 * 1024),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size: use e.g. 5000000, 512K or 5M"))
+}
+
+/// What every worker shares.
+struct App {
+    checker: Checker,
+    max_body: usize,
+    timeout: Duration,
+    rules_json: Vec<u8>,
+    app_js: Vec<u8>,
+}
+
+pub fn run(args: ServeArgs) -> i32 {
+    let Some(checker) = args.packs.checker() else {
+        return EXIT_ERROR;
+    };
+    let listener = match TcpListener::bind(&args.addr) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return EXIT_ERROR;
+        }
+    };
+    let local = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return EXIT_ERROR;
+        }
+    };
+    if !local.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {local}, not only on this machine: anyone who can reach it can use it"
+        );
+    }
+    let rules_json = rules_json(&checker);
+    let app = Arc::new(App {
+        checker,
+        max_body: args.max_body,
+        timeout: Duration::from_secs(args.timeout),
+        rules_json,
+        app_js: html::app_script().into_bytes(),
+    });
+    let (tx, rx): (SyncSender<TcpStream>, Receiver<TcpStream>) = mpsc::sync_channel(QUEUE);
+    let rx = Arc::new(Mutex::new(rx));
+    for n in 0..args.workers {
+        let (app, rx) = (Arc::clone(&app), Arc::clone(&rx));
+        let spawned = std::thread::Builder::new()
+            .name(format!("unspun-http-{n}"))
+            .spawn(move || worker(&app, &rx));
+        if let Err(e) = spawned {
+            eprintln!("error: cannot start a worker thread: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    let url = match local {
+        SocketAddr::V4(a) => format!("http://{a}/"),
+        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "unspun: serving {url} (Ctrl+C to stop)");
+        let _ = out.flush();
+    }
+    for conn in listener.incoming() {
+        let stream = match conn {
+            Ok(s) => s,
+            // Out of file descriptors and the like: wait a moment instead of spinning.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        match tx.try_send(stream) {
+            Ok(()) => {}
+            Err(TrySendError::Full(mut s)) => {
+                let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
+                let _ = respond(
+                    &mut s,
+                    &Response::error(503, "the server is busy, try again"),
+                    false,
+                );
+            }
+            Err(TrySendError::Disconnected(_)) => break,
+        }
+    }
+    EXIT_CLEAN
+}
+
+fn worker(app: &App, rx: &Mutex<Receiver<TcpStream>>) {
+    loop {
+        let next = match rx.lock() {
+            Ok(guard) => guard.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut stream) = next else { return };
+        // A bug in a handler must not take a worker down with it.
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_one(app, &mut stream)));
+        if outcome.is_err() {
+            let _ = respond(&mut stream, &Response::error(500, "internal error"), false);
+        }
+    }
+}
+
+/// A response: status, content type, body, extra headers.
+struct Response {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Response {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
+        Response {
+            status,
+            content_type,
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn json(status: u16, v: &impl serde::Serialize) -> Response {
+        let body = serde_json::to_vec(v).expect("responses serialize");
+        Response::new(status, "application/json", body)
+    }
+
+    /// `{"error": "…"}` with the status.
+    fn error(status: u16, msg: &str) -> Response {
+        Response::json(status, &serde_json::json!({ "error": msg }))
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    }
+}
+
+fn respond(stream: &mut TcpStream, r: &Response, head_only: bool) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n",
+        r.status,
+        reason(r.status),
+        r.content_type,
+        r.body.len()
+    );
+    for (k, v) in &r.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(&r.body)?;
+    }
+    stream.flush()
+}
+
+/// A connection's input: bytes already read, more on demand, all before a deadline.
+struct Conn<'a> {
+    stream: &'a mut TcpStream,
+    buf: Vec<u8>,
+    pos: usize,
+    deadline: Instant,
+}
+
+/// Why a request could not be read.
+enum ReadError {
+    /// Answer with this status and message.
+    Reply(u16, String),
+    /// The client went away or was too slow: just close.
+    Gone,
+}
+
+impl Conn<'_> {
+    /// Read more bytes (at least one) into the buffer.
+    fn fill(&mut self) -> Result<(), ReadError> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ReadError::Reply(408, "request not received in time".into()));
+        }
+        let _ = self.stream.set_read_timeout(Some(left));
+        let mut chunk = [0u8; 16 * 1024];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Err(ReadError::Gone),
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                Ok(())
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Err(ReadError::Reply(408, "request not received in time".into()))
+            }
+            Err(_) => Err(ReadError::Gone),
+        }
+    }
+
+    fn available(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// Take exactly `n` bytes (the caller has checked `n` against the limit).
+    fn take(&mut self, n: usize) -> Result<Vec<u8>, ReadError> {
+        while self.available() < n {
+            self.fill()?;
+        }
+        let out = self.buf[self.pos..self.pos + n].to_vec();
+        self.pos += n;
+        Ok(out)
+    }
+
+    /// A CRLF-terminated line of at most `max` bytes, without the line break.
+    fn line(&mut self, max: usize) -> Result<Vec<u8>, ReadError> {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.pos..]) {
+                let mut l = self.buf[self.pos..self.pos + i].to_vec();
+                self.pos += i + 1;
+                if l.last() == Some(&b'\r') {
+                    l.pop();
+                }
+                return Ok(l);
+            }
+            if self.available() > max {
+                return Err(ReadError::Reply(400, "malformed chunked body".into()));
+            }
+            self.fill()?;
+        }
+    }
+
+    /// A chunked body, refused as soon as it grows past `limit`.
+    fn chunked(&mut self, limit: usize) -> Result<Vec<u8>, ReadError> {
+        let mut body = Vec::new();
+        loop {
+            let line = self.line(1024)?;
+            let size = std::str::from_utf8(&line)
+                .ok()
+                .map(|l| l.split(';').next().unwrap_or("").trim())
+                .and_then(|h| usize::from_str_radix(h, 16).ok())
+                .ok_or_else(|| ReadError::Reply(400, "malformed chunk size".into()))?;
+            if size == 0 {
+                // Trailers, up to the empty line.
+                while !self.line(8 * 1024)?.is_empty() {}
+                return Ok(body);
+            }
+            if body.len().saturating_add(size) > limit {
+                return Err(too_large(limit));
+            }
+            body.extend(self.take(size)?);
+            if !self.line(2)?.is_empty() {
+                return Err(ReadError::Reply(400, "malformed chunk".into()));
+            }
+        }
+    }
+}
+
+fn too_large(limit: usize) -> ReadError {
+    ReadError::Reply(
+        413,
+        format!("request body too large: the limit is {limit} bytes (see --max-body)"),
+    )
+}
+
+/// A parsed request.
+struct Request {
+    method: String,
+    path: String,
+    body: Vec<u8>,
+}
+
+fn serve_one(app: &App, stream: &mut TcpStream) {
+    let _ = stream.set_write_timeout(Some(app.timeout));
+    let mut conn = Conn {
+        stream,
+        buf: Vec::new(),
+        pos: 0,
+        deadline: Instant::now() + app.timeout,
+    };
+    let (request, head_only) = match read_request(app, &mut conn) {
+        Ok(r) => {
+            let head = r.method == "HEAD";
+            (r, head)
+        }
+        Err(ReadError::Gone) => return,
+        Err(ReadError::Reply(status, msg)) => {
+            let stream = conn.stream;
+            let _ = respond(stream, &Response::error(status, &msg), false);
+            // Let the client finish sending before closing, so it reads the answer instead of
+            // a connection reset; bounded in time and size.
+            let _ = stream.shutdown(Shutdown::Write);
+            drain(
+                stream,
+                app.max_body.saturating_mul(2),
+                Duration::from_secs(2),
+            );
+            return;
+        }
+    };
+    let response = route(app, &request);
+    let _ = respond(conn.stream, &response, head_only);
+}
+
+fn drain(stream: &mut TcpStream, max: usize, time: Duration) {
+    let end = Instant::now() + time;
+    let mut seen = 0usize;
+    let mut chunk = [0u8; 16 * 1024];
+    while seen < max {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => seen += n,
+        }
+    }
+}
+
+fn read_request(app: &App, conn: &mut Conn) -> Result<Request, ReadError> {
+    // The head.
+    let (method, path, head_len, content_length, chunked, expect_continue) = loop {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&conn.buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let mut content_length = None;
+                let mut chunked = false;
+                let mut expect = false;
+                for h in req.headers.iter() {
+                    let value = std::str::from_utf8(h.value).unwrap_or("").trim();
+                    if h.name.eq_ignore_ascii_case("content-length") {
+                        let n = value.parse::<u64>().map_err(|_| {
+                            ReadError::Reply(400, "malformed Content-Length".into())
+                        })?;
+                        if content_length.is_some_and(|c| c != n) {
+                            return Err(ReadError::Reply(400, "conflicting Content-Length".into()));
+                        }
+                        content_length = Some(n);
+                    } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+                        if value.eq_ignore_ascii_case("chunked") {
+                            chunked = true;
+                        } else {
+                            return Err(ReadError::Reply(
+                                501,
+                                format!("unsupported Transfer-Encoding `{value}`"),
+                            ));
+                        }
+                    } else if h.name.eq_ignore_ascii_case("expect") {
+                        expect = value.eq_ignore_ascii_case("100-continue");
+                    }
+                }
+                if chunked && content_length.is_some() {
+                    return Err(ReadError::Reply(
+                        400,
+                        "both Content-Length and Transfer-Encoding".into(),
+                    ));
+                }
+                let method = req.method.unwrap_or("").to_string();
+                let path = req.path.unwrap_or("/").to_string();
+                break (method, path, len, content_length, chunked, expect);
+            }
+            Ok(httparse::Status::Partial) => {
+                if conn.buf.len() > MAX_HEAD {
+                    return Err(ReadError::Reply(431, "request head too large".into()));
+                }
+                conn.fill()?;
+            }
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(ReadError::Reply(431, "too many headers".into()))
+            }
+            Err(e) => return Err(ReadError::Reply(400, format!("malformed request: {e}"))),
+        }
+    };
+    conn.pos = head_len;
+    // The body: never more than the limit, whatever the headers say.
+    let has_body = chunked || content_length.is_some_and(|n| n > 0);
+    if method == "POST" && !has_body && content_length.is_none() {
+        return Err(ReadError::Reply(
+            411,
+            "a POST needs a Content-Length or a chunked body".into(),
+        ));
+    }
+    if let Some(n) = content_length {
+        if n > app.max_body as u64 {
+            return Err(too_large(app.max_body));
+        }
+    }
+    if has_body && expect_continue {
+        let _ = respond_continue(conn.stream);
+    }
+    let body = if chunked {
+        conn.chunked(app.max_body)?
+    } else {
+        match content_length {
+            Some(n) if n > 0 => conn.take(n as usize)?,
+            _ => Vec::new(),
+        }
+    };
+    Ok(Request { method, path, body })
+}
+
+fn respond_continue(stream: &mut TcpStream) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+    stream.flush()
+}
+
+/// The page's security headers: nothing may be loaded from anywhere but this server.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
+                   img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn route(app: &App, req: &Request) -> Response {
+    let path = req.path.split(['?', '#']).next().unwrap_or("/");
+    let get = req.method == "GET" || req.method == "HEAD";
+    let allow = |methods: &'static str| {
+        Response::error(405, &format!("use {methods} for {path}")).header("Allow", methods)
+    };
+    match path {
+        "/" | "/index.html" if get => {
+            Response::new(200, "text/html; charset=utf-8", html::APP_HTML)
+                .header("Content-Security-Policy", CSP)
+                .header("X-Frame-Options", "DENY")
+        }
+        "/unspun.css" if get => Response::new(200, "text/css; charset=utf-8", html::STYLE),
+        "/app.js" if get => {
+            Response::new(200, "text/javascript; charset=utf-8", app.app_js.clone())
+        }
+        "/healthz" if get => Response::json(
+            200,
+            &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+        ),
+        "/api/rules" if get => Response::new(200, "application/json", app.rules_json.clone()),
+        "/api/check" if req.method == "POST" => api_check(app, &req.body),
+        "/" | "/index.html" | "/unspun.css" | "/app.js" | "/healthz" | "/api/rules" => {
+            allow("GET, HEAD")
+        }
+        "/api/check" => allow("POST"),
+        _ => Response::error(404, &format!("no such page: {path}")),
+    }
+}
+
+/// How the text of an API request is to be read.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum DocFormat {
+    #[default]
+    Text,
+    Markdown,
+    Html,
+}
+
+#[derive(Deserialize)]
+struct CheckRequest {
+    text: String,
+    #[serde(default)]
+    format: DocFormat,
+    /// Echoed as the document object's `path` (default `-`).
+    #[serde(default)]
+    path: Option<String>,
+}
+
+/// The one place where the API's `format` decides how the text is checked. Markdown and HTML
+/// are checked as plain text for now (offsets stay byte offsets into the text sent).
+fn check_as(checker: &Checker, text: &str, format: DocFormat) -> Report {
+    match format {
+        DocFormat::Text | DocFormat::Markdown | DocFormat::Html => checker.check(text),
+    }
+}
+
+fn api_check(app: &App, body: &[u8]) -> Response {
+    let req: CheckRequest = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = if body.iter().all(u8::is_ascii_whitespace) {
+                "empty body: send {\"text\": \"…\", \"format\": \"text\"}".to_string()
+            } else if e.is_data() {
+                format!("bad request: {e}")
+            } else {
+                format!("malformed JSON: {e}")
+            };
+            return Response::error(400, &msg);
+        }
+    };
+    let mut report = check_as(&app.checker, &req.text, req.format);
+    report.path = req.path.unwrap_or_else(|| "-".to_string());
+    Response::json(200, &report)
+}
+
+fn rules_json(checker: &Checker) -> Vec<u8> {
+    let rules: Vec<serde_json::Value> = checker
+        .rules()
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            serde_json::json!({
+                "id": r.id, "category": r.category, "severity": r.severity,
+                "enabled": checker.is_enabled(i), "pack": r.pack, "file": r.file,
+                "language": r.language, "message": r.message, "doc": r.doc,
+            })
+        })
+        .collect();
+    serde_json::to_vec(&rules).expect("rules serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("5M"), Ok(5 * 1024 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999M").is_err());
+    }
+}

@@ -1,0 +1,310 @@
+//! `unspun serve`: the JSON API over real sockets, against the real binary.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A server on a free loopback port, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_unspun"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start unspun serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("read the banner");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        Server { child, addr }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s
+    }
+
+    /// Send raw bytes, read the whole response: (status, head, body).
+    fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut s = self.connect();
+        // The server may answer (413) before reading everything; a failed write is fine then.
+        let _ = s.write_all(request);
+        let _ = s.shutdown(Shutdown::Write);
+        let mut resp = Vec::new();
+        let _ = s.read_to_end(&mut resp);
+        parse(&resp)
+    }
+
+    fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
+        self.raw(format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).as_bytes())
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
+            body.len()
+        )
+        .into_bytes();
+        req.extend_from_slice(body);
+        self.raw(&req)
+    }
+
+    fn json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let (status, _, b) = self.post("/api/check", body.to_string().as_bytes());
+        (status, serde_json::from_slice(&b).expect("a JSON response"))
+    }
+
+    fn assert_healthy(&self) {
+        let (status, _, body) = self.get("/healthz");
+        assert_eq!(status, 200);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["status"], "ok");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse(resp: &[u8]) -> (u16, String, Vec<u8>) {
+    let text = String::from_utf8_lossy(resp);
+    let split = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head in {text:?}"));
+    let head = String::from_utf8_lossy(&resp[..split]).to_string();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line in {head:?}"));
+    (status, head, resp[split + 4..].to_vec())
+}
+
+fn error_of(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("errors are JSON");
+    v["error"].as_str().expect("an error message").to_string()
+}
+
+fn seed(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/seeds/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn check_returns_the_libraries_document_object() {
+    let server = Server::start(&[]);
+    let text = seed("004_10f339da52fe37a9.txt");
+    let expected = unspun::Checker::builder().build().unwrap().check(&text);
+    for format in ["text", "markdown", "html"] {
+        let (status, got) = server.json(&serde_json::json!({"text": text, "format": format}));
+        assert_eq!(status, 200, "{got}");
+        let got: unspun::Report = serde_json::from_value(got).expect("the document object");
+        assert_eq!(got.path, "-");
+        assert_eq!(got.findings, expected.findings);
+        assert_eq!(got.score, expected.score);
+        assert_eq!(got.words, expected.words);
+    }
+    // `format` is optional, `path` is echoed.
+    let (status, got) =
+        server.json(&serde_json::json!({"text": "He said thatRussia was ready.", "path": "x.txt"}));
+    assert_eq!(status, 200);
+    assert_eq!(got["path"], "x.txt");
+    assert_eq!(got["findings"][0]["rule"], "glue.joined-words");
+    assert_eq!(got["findings"][0]["start"], 8);
+}
+
+#[test]
+fn rules_health_and_page() {
+    let server = Server::start(&[]);
+    server.assert_healthy();
+    let (status, head, body) = server.get("/api/rules");
+    assert_eq!(status, 200);
+    assert!(head.contains("application/json"), "{head}");
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let glue = rules
+        .iter()
+        .find(|r| r["id"] == "glue.joined-words")
+        .expect("built-in rule listed");
+    assert_eq!(glue["category"], "glue");
+    assert_eq!(glue["enabled"], true);
+    assert!(rules.iter().any(|r| r["category"] == "foreign"));
+
+    let (status, head, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Security-Policy: default-src 'none'"),
+        "{head}"
+    );
+    let page = String::from_utf8(body).unwrap();
+    assert!(page.contains("/app.js") && page.contains("/unspun.css"));
+    assert!(!page.contains("http://") && !page.contains("https://"));
+    let (status, _, js) = server.get("/app.js");
+    assert_eq!(status, 200);
+    let js = String::from_utf8(js).unwrap();
+    assert!(js.contains("UNSPUN_VERDICTS") && js.contains("\"likely spun or garbled\""));
+    assert_eq!(server.get("/unspun.css").0, 200);
+}
+
+#[test]
+fn malformed_and_wrong_requests_get_clear_errors_and_the_server_stays_up() {
+    let server = Server::start(&[]);
+    let (status, _, body) = server.post("/api/check", br#"{"text": "unterminated"#);
+    assert_eq!(status, 400);
+    assert!(
+        error_of(&body).starts_with("malformed JSON"),
+        "{}",
+        error_of(&body)
+    );
+    server.assert_healthy();
+
+    let (status, v) = server.json(&serde_json::json!({"text": "x", "format": "pdf"}));
+    assert_eq!(status, 400);
+    let msg = v["error"].as_str().unwrap();
+    assert!(msg.contains("pdf") && msg.contains("markdown"), "{msg}");
+
+    let (status, v) = server.json(&serde_json::json!({"body": "x"}));
+    assert_eq!(status, 400);
+    assert!(v["error"]
+        .as_str()
+        .unwrap()
+        .contains("missing field `text`"));
+
+    let (status, _, body) = server.post("/api/check", b"");
+    assert_eq!(status, 400);
+    assert!(error_of(&body).contains("empty body"));
+
+    let (status, _, body) = server.post("/api/check", b"\xff\xfe not utf-8");
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+
+    let (status, _, _) = server.raw(b"POST /api/check HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 411);
+    let (status, head, _) = server.get("/api/check");
+    assert_eq!(status, 405);
+    assert!(head.contains("Allow: POST"), "{head}");
+    assert_eq!(server.get("/nope").0, 404);
+    assert_eq!(server.raw(b"NOT HTTP AT ALL\r\n\r\n").0, 400);
+    let huge_head = format!("GET / HTTP/1.1\r\nX-Pad: {}\r\n\r\n", "a".repeat(64 * 1024));
+    assert_eq!(server.raw(huge_head.as_bytes()).0, 431);
+    server.assert_healthy();
+}
+
+#[test]
+fn oversized_bodies_get_413_whatever_the_headers_say() {
+    let server = Server::start(&["--max-body", "64K"]);
+    let limit = 64 * 1024;
+    // An honest Content-Length over the limit: refused before the body is read.
+    let big = serde_json::json!({"text": "word ".repeat(limit / 4)}).to_string();
+    let (status, _, body) = server.post("/api/check", big.as_bytes());
+    assert_eq!(status, 413);
+    assert!(error_of(&body).contains("65536"), "{}", error_of(&body));
+    // A Content-Length that claims more than anyone could send.
+    let (status, _, _) = server
+        .raw(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999\r\n\r\n{}");
+    assert_eq!(status, 413);
+    // A chunked body that grows past the limit.
+    let mut req =
+        b"POST /api/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..20 {
+        req.extend_from_slice(format!("{:x}\r\n{}\r\n", 8192, "a".repeat(8192)).as_bytes());
+    }
+    req.extend_from_slice(b"0\r\n\r\n");
+    assert_eq!(server.raw(&req).0, 413);
+    // A chunked body within the limit is fine.
+    let small = br#"{"text": "He said thatRussia was ready."}"#;
+    let mut req =
+        b"POST /api/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for part in small.chunks(10) {
+        req.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+        req.extend_from_slice(part);
+        req.extend_from_slice(b"\r\n");
+    }
+    req.extend_from_slice(b"0\r\n\r\n");
+    let (status, _, body) = server.raw(&req);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // Just under the limit is accepted.
+    let fits = serde_json::json!({"text": "word ".repeat((limit - 64) / 5)}).to_string();
+    assert!(fits.len() <= limit);
+    assert_eq!(server.post("/api/check", fits.as_bytes()).0, 200);
+    server.assert_healthy();
+}
+
+#[test]
+fn slow_clients_are_cut_off_and_do_not_block_others() {
+    let server = Server::start(&["--workers", "2", "--timeout", "1"]);
+    // A client that sends half a request and then nothing.
+    let mut slow = server.connect();
+    slow.write_all(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te")
+        .unwrap();
+    // Others are still served meanwhile (by the other worker) ...
+    for _ in 0..3 {
+        server.assert_healthy();
+    }
+    // ... and the slow one gets 408 once its time is up.
+    let mut resp = Vec::new();
+    let _ = slow.read_to_end(&mut resp);
+    assert_eq!(parse(&resp).0, 408);
+    let _ = slow.shutdown(Shutdown::Both);
+    server.assert_healthy();
+}
+
+#[test]
+fn concurrent_requests_are_all_answered() {
+    let server = Server::start(&["--workers", "3"]);
+    let text = seed("000_76536d54b82e6b70.txt");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let (status, v) = server.json(&serde_json::json!({"text": text}));
+                    assert_eq!(status, 200);
+                    v["score"].as_f64().unwrap()
+                })
+            })
+            .collect();
+        let scores: Vec<f64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+    });
+}
+
+#[test]
+fn html_report_of_the_seeds() {
+    let dir = std::env::temp_dir().join(format!("unspun-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("report.html");
+    let status = Command::new(env!("CARGO_BIN_EXE_unspun"))
+        .args(["check", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(format!("{}/seeds", env!("CARGO_MANIFEST_DIR")))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "findings -> exit 2");
+    let page = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // Worst first: 004 (likely spun) before 000.
+    let a = page.find("<h2 id=\"d0-h\">").unwrap();
+    assert!(page[a..].starts_with("<h2 id=\"d0-h\">") && page[a..a + 200].contains("004_"));
+    assert!(page.contains(">Dentro</mark>"));
+    assert!(page.contains(">animpenetrable</mark>"));
+    assert!(!page.contains("<script") && !page.contains("<link") && !page.contains("url("));
+}
