@@ -62,7 +62,8 @@ pub fn human(report: &Report, source: &str, opts: &HumanOptions) -> String {
             .map_or(source.len(), |i| f.end + i);
         let line = source[line_start..line_end].trim_end_matches('\r');
         let span = (f.start - line_start).min(line.len())..(f.end - line_start).min(line.len());
-        let origin = format!("{}:{}:{}", report.path, f.line, f.column);
+        // annotate-snippets appends `:line:col` to the origin itself.
+        let origin = report.path.clone();
         let label = match &f.suggestion {
             Some(s) if !s.is_empty() => format!("suggestion: {s}"),
             _ => String::new(),
@@ -119,4 +120,24 @@ pub fn jsonl(report: &Report) -> String {
     let mut s = serde_json::to_string(report).expect("reports serialize");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Checker;
+
+    #[test]
+    fn human_points_at_path_line_col_once() {
+        let text = "First line.\nHe said thatRussia was ready.\n";
+        let mut report = Checker::builder().build().unwrap().check(text);
+        report.path = "doc.txt".into();
+        let out = human(&report, text, &HumanOptions::default());
+        assert!(out.contains("--> doc.txt:2:9\n"), "{out}");
+        assert!(out.contains("suggestion: that Russia"), "{out}");
+        assert!(
+            out.trim_end().ends_with("1 finding in 7 words (glue 1)"),
+            "{out}"
+        );
+    }
 }
