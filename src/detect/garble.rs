@@ -60,7 +60,8 @@ pub const BROKEN_SENTENCE: BuiltinRule = BuiltinRule {
     fire: &["It rained. o 2 nations make strange bedfellows."],
     clean: &[
         "U.S. formally blamed Russia. e.g. this is fine, and so is p.m. time.",
-        "It was guarded\u{2026} and safe.",
+        "It was guarded\u{2026} and safe, as the laws . . . become the religion.",
+        "The question is not \"Will it hurt?\" but \"Will it help?\"",
         "iPhone sales grew.",
     ],
 };
@@ -269,8 +270,12 @@ impl Detector for BrokenSentence {
             } else {
                 !self.lex.is_word(w)
             };
-            // After a full stop inside a paragraph, a lower-case word is suspicious too.
-            let after_stop = i > 0 && t.breaks_before == 0;
+            // After a full stop inside a paragraph, a lower-case word is suspicious too (not
+            // after a quoted question or exclamation: '"Why?" he asked').
+            let after_stop = i > 0
+                && t.breaks_before == 0
+                && doc.norm_text(&doc.tokens[i - 1]) == "."
+                && !doc.tokens[i - 1].space_before;
             let conf = if fragment {
                 0.85
             } else if after_stop {

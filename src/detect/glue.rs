@@ -45,6 +45,7 @@ pub const RULE: BuiltinRule = BuiltinRule {
         "Visit https://example.com/someverylongpathname or mail info@examplecompany.com today.",
         "The snake_case identifier isAvailable stays.",
         "YouTube and PayPal are companies.",
+        "The transgender troops; the overwatch team.",
     ],
 };
 
@@ -68,7 +69,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "who", "whom", "whose", "what", "when", "where", "while", "is", "was", "are", "were", "be",
     "been", "being", "has", "have", "had", "will", "would", "can", "could", "should", "may",
     "might", "must", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "not",
-    "also", "there", "if", "so", "after", "before", "over", "under",
+    "also", "there", "if", "so",
 ];
 
 /// Lower-case prefixes of camelCase identifiers (`isAvailable`, `getValue`, `toString`).
@@ -86,6 +87,13 @@ const CONF_INFLECTED: f64 = 0.75;
 const MIN_LOGP: f32 = -6.5;
 
 impl Glue {
+    /// A common dictionary word (not only a name, not only in the model's vocabulary).
+    fn in_dict(&self, w: &str) -> bool {
+        self.lex
+            .id(w)
+            .is_some_and(|id| self.lex.in_dict(id) && !self.lex.is_name_only(id))
+    }
+
     fn known(&self, w: &str) -> bool {
         self.lex.is_word(w)
     }
@@ -112,12 +120,18 @@ impl Glue {
                 continue;
             };
             let func = FUNCTION_WORDS.contains(&l) || FUNCTION_WORDS.contains(&r);
+            // The left side must really be an inflected form of a word ("prefers", not
+            // "trans" in "transgender").
+            let stem_known = |suffix: &str| {
+                l.strip_suffix(suffix)
+                    .is_some_and(|st| self.in_dict(st) || self.in_dict(&format!("{st}e")))
+            };
             let inflected = l.len() >= 4
                 && r.len() >= 4
-                && (l.ends_with("ed")
-                    || l.ends_with("ing")
-                    || l.ends_with("ly")
-                    || (l.ends_with('s') && !l.ends_with("ss")));
+                && (stem_known("ed")
+                    || stem_known("ing")
+                    || stem_known("ly")
+                    || (!l.ends_with("ss") && (stem_known("s") || stem_known("es"))));
             let conf = if func {
                 CONF_FUNCTION
             } else if inflected {

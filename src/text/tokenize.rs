@@ -202,8 +202,9 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
             // "..." and "?!" runs end a sentence only once; an abbreviation's dot never does.
             // A folded ellipsis character is not a full stop.
             let ellipsis = b == b'.' && orig.as_bytes()[norm.orig_start(start)] != b'.';
-            let prev_is_dot = ellipsis || (start > 0 && bytes[start - 1] == b'.');
-            let next_is_dot = bytes.get(end) == Some(&b'.');
+            // Dots of an ellipsis, also a spaced one (". . ."), do not end a sentence.
+            let prev_is_dot = ellipsis || text[..start].trim_end_matches(' ').ends_with('.');
+            let next_is_dot = text[end..].trim_start_matches(' ').starts_with('.');
             let n = tokens.len();
             let after_abbrev = b == b'.'
                 && n >= 2
