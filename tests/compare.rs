@@ -259,3 +259,41 @@ fn cli_eval_recovers_the_fixture_swaps() {
     assert_eq!(v["precision"], 1.0);
     assert_eq!(v["recall"], 1.0);
 }
+
+#[test]
+fn eval_pairs_labels_unlabelled_records_by_aligning_them() {
+    let dir = std::env::temp_dir().join(format!("unspun-pairs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("pairs.jsonl");
+    std::fs::write(
+        &f,
+        r#"{"id":"p1","spinner":"s","original":"We need uncertain warning signs here.","spun":"We need unpredictable caution signs here."}
+"#,
+    )
+    .unwrap();
+    // Without --pairs a record without swaps is an error naming the file and line.
+    let out = bin()
+        .args(["eval", "--disable", "ngram.swap"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 1") && err.contains("--pairs"), "{err}");
+    let out = bin()
+        .args([
+            "eval",
+            "--pairs",
+            "--format",
+            "json",
+            "--disable",
+            "ngram.swap",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["evaluation"]["all"]["labels"], 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
