@@ -77,7 +77,7 @@ struct RawRecord {
     spinner: String,
     original: String,
     spun: String,
-    swaps: Vec<RawChange>,
+    swaps: Option<Vec<RawChange>>,
     #[serde(default)]
     edits: Vec<RawChange>,
 }
@@ -100,7 +100,47 @@ pub fn codepoint_offsets(text: &str) -> Vec<usize> {
 
 /// Parse one JSON line. Errors say what is wrong (the caller adds the line number).
 pub fn parse_record(line: &str) -> Result<Record, String> {
-    let raw: RawRecord = serde_json::from_str(line).map_err(|e| format!("invalid record: {e}"))?;
+    parse_record_pairs(line, false)
+}
+
+/// Parse one JSON line; with `pairs`, a record without `swaps` is labelled by aligning
+/// `spun` with `original` ([`crate::compare`]): its substitutions become the swaps, its
+/// insertions and deletions the edits.
+pub fn parse_record_pairs(line: &str, pairs: bool) -> Result<Record, String> {
+    let mut raw: RawRecord =
+        serde_json::from_str(line).map_err(|e| format!("invalid record: {e}"))?;
+    let Some(raw_swaps) = raw.swaps.take() else {
+        if !pairs {
+            return Err(
+                "invalid record: missing field `swaps` (use --pairs to label \
+                        unlabelled pairs by aligning them)"
+                    .to_string(),
+            );
+        }
+        let cmp = crate::compare::compare(&raw.original, &raw.spun);
+        let (mut swaps, mut edits) = (Vec::new(), Vec::new());
+        for c in cmp.changes {
+            let change = Change {
+                start: c.copy_start,
+                end: c.copy_end,
+                spun: c.copy_text,
+                original: c.source_text,
+            };
+            if c.kind == crate::compare::ChangeKind::Substitution {
+                swaps.push(change);
+            } else {
+                edits.push(change);
+            }
+        }
+        return Ok(Record {
+            id: raw.id,
+            spinner: raw.spinner,
+            original: raw.original,
+            spun: raw.spun,
+            swaps,
+            edits,
+        });
+    };
     let offsets = codepoint_offsets(&raw.spun);
     let convert = |kind: &str, i: usize, c: RawChange| -> Result<Change, String> {
         let what = format!("{kind} {} ({:?})", i + 1, c.spun);
@@ -135,8 +175,7 @@ pub fn parse_record(line: &str) -> Result<Record, String> {
             original: c.original,
         })
     };
-    let swaps = raw
-        .swaps
+    let swaps = raw_swaps
         .into_iter()
         .enumerate()
         .map(|(i, c)| convert("swap", i, c))

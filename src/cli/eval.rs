@@ -39,6 +39,10 @@ pub struct EvalArgs {
     /// Write per-record diagnostics (false positives, missed swaps, scores) as JSON lines here.
     #[arg(long, value_name = "FILE")]
     pub dump: Option<PathBuf>,
+    /// Records with `original` and `spun` but no `swaps` get their labels from
+    /// `unspun compare` (substitutions are the swaps, insertions and deletions the edits).
+    #[arg(long)]
+    pub pairs: bool,
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
@@ -82,7 +86,7 @@ pub fn run(args: EvalArgs) -> i32 {
         if line.trim().is_empty() {
             continue;
         }
-        match eval::parse_record(line) {
+        match eval::parse_record_pairs(line, args.pairs) {
             Ok(r) => records.push(r),
             Err(e) => {
                 eprintln!("error: {file}: line {}: {e}", i + 1);

@@ -1,6 +1,7 @@
 //! Commands and their arguments.
 
 mod check;
+mod compare;
 mod eval;
 mod input;
 mod rules_cmd;
@@ -42,6 +43,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Serve a local web page (and a JSON API) to check pasted text.
     Serve(serve::ServeArgs),
+    /// Align a copy with its source: every changed word, its class, and a faithfulness score.
+    Compare(compare::CompareArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -107,6 +110,7 @@ pub fn run() -> i32 {
         Command::Explain(a) => rules_cmd::explain(a),
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Compare(a) => compare::run(a),
     }
 }
 
