@@ -140,7 +140,18 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Tokenize the folded text.
-pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
+///
+/// `masked` are sorted, disjoint original byte ranges that are not prose (markup, code): the
+/// tokenizer skips them as if they were white space (a masked range holding line breaks counts
+/// as those breaks), so tokens, sentence starts and paragraph breaks are those of the prose
+/// alone. `para_breaks` are sorted original offsets where markup implies a paragraph break
+/// (e.g. between two HTML block elements on one line).
+pub(crate) fn tokenize(
+    orig: &str,
+    norm: &Normalized,
+    masked: &[std::ops::Range<usize>],
+    para_breaks: &[usize],
+) -> Vec<Token> {
     let text = norm.text.as_str();
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
@@ -149,7 +160,25 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
     let mut breaks = 0u8;
     // Is the next word the start of a sentence?
     let mut at_sent_start = true;
+    // Next mask and paragraph break that may lie ahead.
+    let mut mi = 0;
+    let mut bi = 0;
     while i < bytes.len() {
+        if mi < masked.len() {
+            let o = norm.orig_start(i);
+            while mi < masked.len() && masked[mi].end <= o {
+                mi += 1;
+            }
+            if let Some(m) = masked.get(mi).filter(|m| m.start <= o) {
+                let nl = memchr::memchr_iter(b'\n', &orig.as_bytes()[m.clone()]).count();
+                breaks = breaks.saturating_add(nl.min(2) as u8).min(2);
+                space = true;
+                while i < bytes.len() && norm.orig_start(i) < m.end {
+                    i += char_at(text, i).map_or(1, char::len_utf8);
+                }
+                continue;
+            }
+        }
         let b = bytes[i];
         if b == b' ' {
             space = true;
@@ -162,12 +191,23 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
             i += 1;
             continue;
         }
+        if bi < para_breaks.len() {
+            let o = norm.orig_start(i);
+            let prev_end = tokens.last().map_or(0, |t| norm.orig_end(t.end as usize));
+            while bi < para_breaks.len() && para_breaks[bi] <= o {
+                if para_breaks[bi] >= prev_end {
+                    breaks = 2;
+                    space = true;
+                }
+                bi += 1;
+            }
+        }
         if breaks >= 2 {
             at_sent_start = true;
         }
         let start = i;
         let c = char_at(text, i).unwrap_or('\u{FFFD}');
-        let (end, kind) = if is_word_char(c) {
+        let (mut end, mut kind) = if is_word_char(c) {
             scan_word(orig, norm, i)
         } else if (c == '#' || c == '@')
             && (i == 0 || space)
@@ -178,6 +218,25 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
         } else {
             (i + c.len_utf8(), TokenKind::Punct)
         };
+        // A token never runs into a masked range (`un<b>believable</b>`, `word&amp;`).
+        if let Some(m) = masked.get(mi) {
+            if norm.orig_end(end) > m.start {
+                let mut e = start + c.len_utf8();
+                while e < end {
+                    let n = e + char_at(text, e).map_or(1, char::len_utf8);
+                    if norm.orig_end(n) > m.start {
+                        break;
+                    }
+                    e = n;
+                }
+                if e < end {
+                    end = e;
+                    if kind != TokenKind::Punct {
+                        kind = TokenKind::Word;
+                    }
+                }
+            }
+        }
         let case = match kind {
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
