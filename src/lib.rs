@@ -11,12 +11,15 @@
 //!
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
+pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod fix;
 pub mod lexicon;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod suppress;
 pub mod text;
 
 use detect::Detector;
@@ -58,6 +61,7 @@ pub struct CheckerBuilder {
     disable_rules: Vec<String>,
     disable_categories: Vec<Category>,
     severity: HashMap<String, Severity>,
+    enable_rules: Vec<String>,
 }
 
 impl Default for CheckerBuilder {
@@ -68,6 +72,7 @@ impl Default for CheckerBuilder {
             disable_rules: Vec::new(),
             disable_categories: Vec::new(),
             severity: HashMap::new(),
+            enable_rules: Vec::new(),
         }
     }
 }
@@ -88,6 +93,13 @@ impl CheckerBuilder {
     /// Switch a rule off by id.
     pub fn disable_rule(mut self, id: impl Into<String>) -> Self {
         self.disable_rules.push(id.into());
+        self
+    }
+
+    /// Switch a rule on even if a pack's `[pack] disable` switched it off (an explicit
+    /// [`disable_rule`](Self::disable_rule) or category switch still wins).
+    pub fn enable_rule(mut self, id: impl Into<String>) -> Self {
+        self.enable_rules.push(id.into());
         self
     }
 
@@ -127,7 +139,7 @@ impl CheckerBuilder {
             .rules
             .iter()
             .map(|r| {
-                !table.disabled.contains(&r.id)
+                (!table.disabled.contains(&r.id) || self.enable_rules.contains(&r.id))
                     && !self.disable_rules.contains(&r.id)
                     && !self.disable_categories.contains(&r.category)
             })
