@@ -1,7 +1,9 @@
 //! Commands and their arguments.
 
 mod check;
+mod config_cmd;
 mod input;
+mod project;
 mod rules_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +38,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation and examples.
     Explain(rules_cmd::ExplainArgs),
+    /// Show which `.unspun.toml` applies, or (`--dump`) the effective configuration.
+    Config(config_cmd::ConfigCmdArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -53,8 +57,8 @@ pub struct PackArgs {
 }
 
 impl PackArgs {
-    /// Build the checker, or print the pack errors and return `None`.
-    pub fn checker(&self) -> Option<Checker> {
+    /// A checker builder with these options.
+    pub fn builder(&self) -> unspun::CheckerBuilder {
         let mut b = Checker::builder().embedded_packs(!self.no_default_rules);
         for d in &self.rules {
             b = b.rules_dir(d);
@@ -62,7 +66,12 @@ impl PackArgs {
         for r in &self.disable {
             b = b.disable_rule(r.clone());
         }
-        match b.build() {
+        b
+    }
+
+    /// Build the checker, or print the pack errors and return `None`.
+    pub fn checker(&self) -> Option<Checker> {
+        match self.builder().build() {
             Ok(c) => Some(c),
             Err(errors) => {
                 let mut err = std::io::stderr().lock();
@@ -99,6 +108,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
+        Command::Config(a) => config_cmd::run(a),
     }
 }
 
