@@ -61,11 +61,15 @@ impl<'a> Resolver<'a> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let dir = match path.and_then(Path::parent) {
             Some(p) if !p.as_os_str().is_empty() => cwd.join(p),
-            _ => cwd,
+            _ => cwd.clone(),
         };
         self.found
             .entry(dir.clone())
-            .or_insert_with(|| config::discover(&dir))
+            .or_insert_with(|| {
+                // Shown relative to the current folder when it lies below it.
+                config::discover(&dir)
+                    .map(|f| f.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(f))
+            })
             .clone()
     }
 
