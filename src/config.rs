@@ -673,10 +673,12 @@ impl Effective {
                 html_main_only: self.html_main_only,
             },
         );
+        let code = m.code;
         let doc = Document::with_markup(text, m.masked, &m.breaks);
         let mut report = checker.check_document(&doc);
         self.apply(&mut report.findings, text);
-        let unused_ignores = crate::suppress::apply(&mut report.findings, text, format, &doc);
+        let unused_ignores =
+            crate::suppress::apply(&mut report.findings, text, format, &doc, &code);
         report.score = score::score(report.words, &report.findings);
         Checked {
             report,

@@ -101,12 +101,21 @@ fn line_comment_re() -> &'static Regex {
 }
 
 /// Find the directives of a text (`<!-- … -->` in every format; `#` and `//` comments in
-/// plain text), in text order.
-pub fn directives(text: &str, format: Format, doc: &Document) -> Vec<Directive> {
+/// plain text), in text order. Directives that start inside a `code` range (e.g. a Markdown
+/// code block showing the syntax) are examples, not directives.
+pub fn directives(
+    text: &str,
+    format: Format,
+    doc: &Document,
+    code: &[std::ops::Range<usize>],
+) -> Vec<Directive> {
     let mut out = Vec::new();
     let mut push = |re: &Regex| {
         for c in re.captures_iter(text) {
             let all = c.get(0).expect("match");
+            if code.iter().any(|r| r.contains(&all.start())) {
+                continue;
+            }
             let kind = match &c[1] {
                 "unspun-disable-next-line" => Kind::DisableNextLine,
                 "unspun-disable" => Kind::Disable,
@@ -144,13 +153,15 @@ fn selects(sel: &str, f: &Finding) -> bool {
 }
 
 /// Remove the findings that inline ignores cover; return the ignores that covered nothing.
+/// `code`: ranges where directive-like text is an example (see [`directives`]).
 pub fn apply(
     findings: &mut Vec<Finding>,
     text: &str,
     format: Format,
     doc: &Document,
+    code: &[std::ops::Range<usize>],
 ) -> Vec<Unused> {
-    let dirs = directives(text, format, doc);
+    let dirs = directives(text, format, doc, code);
     if dirs.is_empty() {
         return Vec::new();
     }
@@ -250,7 +261,8 @@ mod tests {
         let checker = Checker::builder().build().unwrap();
         let doc = Document::new(text);
         let mut f = checker.check_document(&doc).findings;
-        let u = apply(&mut f, text, format, &doc);
+        let code = crate::text::markup::extract(text, format, Default::default()).code;
+        let u = apply(&mut f, text, format, &doc, &code);
         (f, u)
     }
 
@@ -296,6 +308,26 @@ mod tests {
         assert_eq!(
             f.iter().filter(|f| f.rule == "glue.joined-words").count(),
             2
+        );
+    }
+
+    #[test]
+    fn directives_in_code_blocks_are_examples() {
+        let text = "```markdown\n<!-- unspun-disable -->\n```\n\nHe said thatRussia was ready.\n";
+        let (f, u) = run(text, Format::Markdown);
+        assert_eq!(
+            f.iter().filter(|f| f.rule == "glue.joined-words").count(),
+            1
+        );
+        assert!(u.is_empty());
+        // The same directive outside the fence applies.
+        let (f, _) = run(
+            &text.replace("```markdown\n", "").replacen("```\n", "", 1),
+            Format::Markdown,
+        );
+        assert_eq!(
+            f.iter().filter(|f| f.rule == "glue.joined-words").count(),
+            0
         );
     }
 

@@ -74,6 +74,10 @@ pub struct Markup {
     pub masked: Vec<Range<usize>>,
     /// Original offsets where a new paragraph starts (block elements); sorted.
     pub breaks: Vec<usize>,
+    /// Original byte ranges of code and raw text (code blocks, inline code, front matter;
+    /// HTML `pre`, `code`, `script`, `style` …): inline-ignore directives there are examples,
+    /// not directives. Sorted, disjoint.
+    pub code: Vec<Range<usize>>,
 }
 
 /// Find the non-prose ranges of `text` in the given format.
@@ -84,6 +88,7 @@ pub fn extract(text: &str, format: Format, opts: MarkupOptions) -> Markup {
         Format::Html => html(text, 0, opts),
     };
     normalize(&mut m.masked);
+    normalize(&mut m.code);
     m.breaks.sort_unstable();
     m.breaks.dedup();
     m
@@ -117,6 +122,7 @@ fn markdown(text: &str) -> Markup {
     let mut prose: Vec<Range<usize>> = Vec::new();
     let mut breaks = Vec::new();
     let mut extra_mask: Vec<Range<usize>> = Vec::new();
+    let mut code: Vec<Range<usize>> = Vec::new();
     // Depth inside elements whose text is not prose (code blocks, images, autolinks, front
     // matter) and inside HTML blocks (extracted separately).
     let mut skip = 0usize;
@@ -146,7 +152,11 @@ fn markdown(text: &str) -> Markup {
                     breaks.push(range.start);
                 }
                 match tag {
-                    Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => skip += 1,
+                    Tag::CodeBlock(_) | Tag::MetadataBlock(_) => {
+                        code.push(range.clone());
+                        skip += 1
+                    }
+                    Tag::Image { .. } => skip += 1,
                     Tag::Link { link_type, .. } => {
                         let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
                         skip += usize::from(auto);
@@ -168,6 +178,7 @@ fn markdown(text: &str) -> Markup {
                             prose.push(at..range.end);
                         }
                         breaks.extend(inner.breaks);
+                        code.extend(inner.code);
                     }
                     _ => {}
                 }
@@ -194,6 +205,7 @@ fn markdown(text: &str) -> Markup {
                     breaks.push(range.end);
                 }
             }
+            Event::Code(_) => code.push(range),
             Event::Text(t) if skip == 0 && in_html == 0 => {
                 // Entities and other text that is not written as it reads are masked.
                 if text[range.clone()] == *t {
@@ -219,7 +231,11 @@ fn markdown(text: &str) -> Markup {
         masked.push(at..text.len());
     }
     masked.extend(extra_mask);
-    Markup { masked, breaks }
+    Markup {
+        masked,
+        breaks,
+        code,
+    }
 }
 
 /// Elements whose content is never prose.
@@ -349,6 +365,7 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
     let b = text.as_bytes();
     let mut masked = Vec::new();
     let mut breaks = Vec::new();
+    let mut code = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -372,6 +389,9 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
                         let raw = matches!(name.as_str(), "script" | "style" | "textarea");
                         let (_, close_end) = element_end(b, end, &name, raw);
                         masked.push(base + i..base + close_end);
+                        if HTML_SKIP.contains(&name.as_str()) {
+                            code.push(base + i..base + close_end);
+                        }
                         if block {
                             breaks.push(base + close_end);
                         }
@@ -420,7 +440,11 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
             masked.push(base + e..base + b.len());
         }
     }
-    Markup { masked, breaks }
+    Markup {
+        masked,
+        breaks,
+        code,
+    }
 }
 
 #[cfg(test)]
