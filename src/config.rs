@@ -30,7 +30,7 @@
 use crate::finding::{Category, Severity};
 use crate::rules::RuleTable;
 use crate::text::markup::{self, Format, MarkupOptions};
-use crate::{score, Checker, CheckerBuilder, Document, Finding, Report};
+use crate::{Checker, CheckerBuilder, Document, Finding, Report};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -619,8 +619,8 @@ pub use crate::suppress::Unused;
 /// matched nothing.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    /// The report (score recomputed over the findings that remain, before the minimum
-    /// severity filter).
+    /// The report (scored over the findings that remain after configuration and ignores,
+    /// before the minimum-severity filter).
     pub report: Report,
     /// Inline ignores that suppressed nothing.
     pub unused_ignores: Vec<Unused>,
@@ -642,7 +642,7 @@ impl Effective {
     }
 
     /// Drop findings of rules switched off here, apply severity overrides and the allow-list.
-    /// (The score is not recomputed; [`Effective::check`] does.)
+    /// (The score is not recomputed; [`Effective::check`] scores what remains.)
     pub fn apply(&self, findings: &mut Vec<Finding>, text: &str) {
         findings.retain(|f| self.rule_on(&f.rule, f.category));
         for f in findings.iter_mut() {
@@ -675,11 +675,15 @@ impl Effective {
         );
         let code = m.code;
         let doc = Document::with_markup(text, m.masked, &m.breaks);
-        let mut report = checker.check_document(&doc);
-        self.apply(&mut report.findings, text);
-        let unused_ignores =
-            crate::suppress::apply(&mut report.findings, text, format, &doc, &code);
-        report.score = score::score(report.words, &report.findings);
+        let mut unused_ignores = Vec::new();
+        let report = checker.check_document_with(
+            &doc,
+            &|r| self.rule_on(&r.id, r.category),
+            &mut |findings| {
+                self.apply(findings, text);
+                unused_ignores = crate::suppress::apply(findings, text, format, &doc, &code);
+            },
+        );
         Checked {
             report,
             unused_ignores,

@@ -136,6 +136,9 @@ pub struct Hit {
     pub message: Option<String>,
     /// Confidence in [0, 1].
     pub confidence: f64,
+    /// Evidence for the document score only, not reported as a finding (a weak signal that
+    /// still tells a spun document from a clean one).
+    pub evidence_only: bool,
 }
 
 impl Hit {
@@ -148,6 +151,7 @@ impl Hit {
             suggestion: None,
             message: None,
             confidence,
+            evidence_only: false,
         }
     }
 

@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod detect;
+pub mod eval;
 pub mod finding;
 pub mod fix;
 pub mod lexicon;
@@ -210,15 +211,37 @@ impl Checker {
 
     /// Check a prepared document (e.g. with markup masked).
     pub fn check_document(&self, doc: &Document) -> Report {
+        self.check_document_with(doc, &|_| true, &mut |_| {})
+    }
+
+    /// Check a prepared document with per-document settings: `rule_on` switches rules off
+    /// (as if disabled in the builder, evidence-only hits included), and `adjust` may drop or
+    /// change findings (severity overrides, allow-lists, inline ignores) before the score is
+    /// computed from what remains. Used by [`config::Effective::check`].
+    pub fn check_document_with(
+        &self,
+        doc: &Document,
+        rule_on: &dyn Fn(&Rule) -> bool,
+        adjust: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> Report {
         let mut hits = Vec::new();
         for d in &self.detectors {
             d.detect(doc, &mut hits);
         }
-        let findings = self.finish(doc, hits);
+        hits.retain(|h| rule_on(&self.table.rules[h.rule]));
+        let evidence: f64 = hits
+            .iter()
+            .filter(|h| h.evidence_only && self.enabled[h.rule])
+            .map(|h| score::category_weight(self.table.rules[h.rule].category) * h.confidence)
+            .sum();
+        hits.retain(|h| !h.evidence_only);
+        let mut findings = self.finish(doc, hits);
+        adjust(&mut findings);
         let words = doc.word_count();
+        let penalty: f64 = findings.iter().map(score::penalty).sum::<f64>() + evidence;
         Report {
             path: String::new(),
-            score: score::score(words, &findings),
+            score: score::score_from_penalty(words, penalty),
             words,
             findings,
         }
@@ -258,11 +281,14 @@ impl Checker {
             }
             kept.push(h);
         }
+        // Findings are sorted by start: columns are counted incrementally, so a document that
+        // is one huge line costs linear time, not a scan from the line start per finding.
+        let mut cursor = text::LineCursor::new(doc);
         kept.into_iter()
             .map(|h| {
                 let rule = &self.table.rules[h.rule];
                 let text = doc.orig[h.start..h.end].to_string();
-                let (line, column) = doc.line_col(h.start);
+                let (line, column) = cursor.line_col(h.start);
                 let message = match h.message {
                     Some(m) => m,
                     None => detect::fill(&rule.message, &text, h.suggestion.as_deref()),

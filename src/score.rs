@@ -8,7 +8,7 @@
 //!
 //! Density, not a count: a long clean article is not punished for one oddity, and
 //! `PRIOR_WORDS` keeps a ten-word snippet with one hit from dropping to zero. `SCALE` is the
-//! density at which the score falls to 100/e ≈ 37: about 25 confident warnings per 1000 words.
+//! density at which the score falls to 100/e ≈ 37: about 30 confident warnings per 1000 words.
 //! Every constant of the formula is here.
 
 use crate::finding::{Category, Finding, Severity};
@@ -16,7 +16,7 @@ use crate::finding::{Category, Finding, Severity};
 /// Words added to the length, so short texts are judged with a prior of cleanliness.
 pub const PRIOR_WORDS: f64 = 150.0;
 /// Weighted findings per 1000 words at which the score is 100/e.
-pub const SCALE: f64 = 25.0;
+pub const SCALE: f64 = 30.0;
 
 /// How much a category weighs: leftover foreign text is certain damage; scraper debris leaves
 /// the article itself intact.

@@ -17,6 +17,12 @@ struct Expected {
     #[serde(default)]
     clean: Vec<String>,
     must: Vec<Must>,
+    /// Words of the seed known to be thesaurus swaps.
+    swaps: Vec<String>,
+    /// `ngram.swap` alone (packs off) must find at least this many of them...
+    ngram_min_real: usize,
+    /// ...with at most this many other findings.
+    ngram_max_false: usize,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +130,50 @@ fn check_seed(name: &str) {
     for f in &report.findings {
         assert_eq!(&text[f.start..f.end], f.text);
     }
+}
+
+/// `ngram.swap` alone, with every rule pack switched off.
+fn check_ngram_alone(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
+    let exp: Expected = toml::from_str(
+        &std::fs::read_to_string(dir.join(format!("{name}.expected.toml"))).unwrap(),
+    )
+    .unwrap();
+    let checker = Checker::builder().embedded_packs(false).build().unwrap();
+    let found: Vec<_> = checker
+        .check(&text)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == "ngram.swap")
+        .collect();
+    let (real, other): (Vec<_>, Vec<_>) = found
+        .iter()
+        .partition(|f| exp.swaps.contains(&f.text.to_lowercase()));
+    let show = |v: &[&Finding]| {
+        v.iter()
+            .map(|f| format!("{} -> {:?}", f.text, f.suggestion))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        real.len() >= exp.ngram_min_real,
+        "{name}: ngram.swap found {} real swaps (want {}): {:?}",
+        real.len(),
+        exp.ngram_min_real,
+        show(&real)
+    );
+    assert!(
+        other.len() <= exp.ngram_max_false,
+        "{name}: ngram.swap false alarms {:?} (at most {})",
+        show(&other),
+        exp.ngram_max_false
+    );
+}
+
+#[test]
+fn ngram_alone_on_seeds() {
+    check_ngram_alone("004_10f339da52fe37a9");
+    check_ngram_alone("000_76536d54b82e6b70");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod check;
 mod config_cmd;
+mod eval;
 mod input;
 mod project;
 mod rules_cmd;
@@ -40,6 +41,8 @@ pub enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Show which `.unspun.toml` applies, or (`--dump`) the effective configuration.
     Config(config_cmd::ConfigCmdArgs),
+    /// Measure the detectors on labelled spun text (JSON lines): AUC, recall, span P/R.
+    Eval(eval::EvalArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -109,6 +112,7 @@ pub fn run() -> i32 {
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
         Command::Config(a) => config_cmd::run(a),
+        Command::Eval(a) => eval::run(a),
     }
 }
 

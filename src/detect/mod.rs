@@ -7,6 +7,7 @@
 mod foreign;
 mod garble;
 mod glue;
+mod ngram;
 mod phrase;
 mod regex_rules;
 
@@ -34,6 +35,7 @@ pub const BUILTINS: &[(&BuiltinRule, Make)] = &[
     (&garble::QUOTES, garble::make_quotes),
     (&garble::BROKEN_SENTENCE, garble::make_broken_sentence),
     (&garble::POSSESSIVE, garble::make_possessive),
+    (&ngram::RULE, ngram::make),
 ];
 
 /// Compile every pack rule of `table` whose index satisfies `enabled` into matchers.

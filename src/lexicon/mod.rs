@@ -558,6 +558,17 @@ impl Lexicon {
         self.eos
     }
 
+    /// Number of thesaurus neighbours of `id` (O(1)).
+    #[inline]
+    pub fn degree(&self, id: WordId) -> usize {
+        if (id as usize) < self.vocab_len {
+            let i = id as usize * 4;
+            (rd_u32(self.th_offs, i + 4) - rd_u32(self.th_offs, i)) as usize
+        } else {
+            0
+        }
+    }
+
     /// Candidate replacements for a word: Moby and WordNet synonyms, inflections of the same
     /// lemma, and synonyms put in the same inflection ("details" -> "particulars"). Targets
     /// are language-model words; at most 200, by descending unigram probability.

@@ -9,6 +9,7 @@ pub mod normalize;
 mod tokenize;
 
 pub use normalize::Normalized;
+
 pub use tokenize::{case_of, Case, Token, TokenKind};
 
 use std::ops::Range;
@@ -126,7 +127,8 @@ impl<'a> Document<'a> {
         s..e
     }
 
-    /// 1-based line and column (in characters) of an original byte offset.
+    /// 1-based line and column (in characters) of an original byte offset (for many
+    /// increasing offsets use [`LineCursor`]).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s as usize <= offset);
         let start = self.line_starts[line - 1] as usize;
@@ -142,6 +144,49 @@ impl<'a> Document<'a> {
     /// Is this original byte range inside a masked region?
     pub fn is_masked(&self, start: usize, end: usize) -> bool {
         overlaps_any(&self.masked, start, end)
+    }
+}
+
+/// Line and column lookups for offsets visited in increasing order, in linear total time.
+#[derive(Debug)]
+pub struct LineCursor<'d, 'a> {
+    doc: &'d Document<'a>,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'d, 'a> LineCursor<'d, 'a> {
+    /// A cursor at the start of the document.
+    pub fn new(doc: &'d Document<'a>) -> Self {
+        LineCursor {
+            doc,
+            offset: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    /// 1-based line and column (in characters) of `offset`; offsets before the previous one
+    /// fall back to a fresh lookup.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            return self.doc.line_col(offset);
+        }
+        let (line, _) = (
+            self.doc
+                .line_starts
+                .partition_point(|&s| s as usize <= offset),
+            (),
+        );
+        if line != self.line {
+            let (l, c) = self.doc.line_col(offset);
+            (self.line, self.col, self.offset) = (l, c, offset);
+            return (l, c);
+        }
+        self.col += self.doc.orig[self.offset..offset].chars().count();
+        self.offset = offset;
+        (self.line, self.col)
     }
 }
 
@@ -178,5 +223,21 @@ mod tests {
         let d = Document::with_mask(text, std::iter::once(s..e).collect());
         let words: Vec<_> = d.tokens.iter().map(|t| d.orig_text(t)).collect();
         assert_eq!(words, ["keep", "keep"]);
+    }
+}
+
+#[cfg(test)]
+mod cursor_tests {
+    use super::*;
+
+    #[test]
+    fn cursor_agrees_with_direct_lookup() {
+        let text = "ab\u{e9}c d\u{2019}e\nfgh \u{e9}\u{e9} ij\n\nk";
+        let d = Document::new(text);
+        let mut c = LineCursor::new(&d);
+        for (i, _) in text.char_indices() {
+            assert_eq!(c.line_col(i), d.line_col(i), "offset {i}");
+        }
+        assert_eq!(c.line_col(0), (1, 1));
     }
 }
