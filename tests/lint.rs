@@ -175,3 +175,32 @@ fn inline_disable_of_one_rule_removes_exactly_its_findings_in_the_region() {
         .any(|f| f.line == next2 && f.rule == "glue.joined-words"));
     assert_eq!(with, expected);
 }
+
+#[test]
+fn switching_off_by_config_equals_disabling_in_the_builder() {
+    // Scores and findings must match, evidence-only hits included.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/004_10f339da52fe37a9.txt"),
+    )
+    .unwrap();
+    let full = Checker::builder().build().unwrap();
+    for (toml, builder) in [
+        (
+            "[rules]\n\"ngram.swap\" = \"off\"\n",
+            Checker::builder().disable_rule("ngram.swap"),
+        ),
+        (
+            "[categories]\nswap = false\n",
+            Checker::builder().disable_category(Category::Swap),
+        ),
+    ] {
+        let eff = Config::parse("t.toml", toml, Path::new("/"))
+            .unwrap()
+            .effective(Path::new("/x.txt"));
+        let by_config = eff.check(&full, &text, Format::Plain).report;
+        let by_builder = builder.build().unwrap().check(&text);
+        assert_eq!(by_config.findings, by_builder.findings, "{toml}");
+        assert_eq!(by_config.score, by_builder.score, "{toml}");
+        assert!(by_config.score > full.check(&text).score, "{toml}");
+    }
+}
