@@ -512,6 +512,21 @@ mod tests {
     }
 
     #[test]
+    fn inline_code_is_a_word_of_its_sentence() {
+        use crate::text::Document;
+        let text = "It ends here. `start` is an offset.\n\n`x` begins a paragraph.";
+        let m = extract(text, Format::Markdown, MarkupOptions::default());
+        let d = Document::with_markup(text, m.masked, &m.breaks);
+        let starts: Vec<_> = d
+            .tokens
+            .iter()
+            .filter(|t| t.sent_start)
+            .map(|t| d.orig_text(t))
+            .collect();
+        assert_eq!(starts, ["It"]);
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(Format::from_path(Path::new("a/b.MD")), Format::Markdown);
         assert_eq!(Format::from_path(Path::new("x.htm")), Format::Html);

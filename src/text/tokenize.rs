@@ -163,6 +163,8 @@ pub(crate) fn tokenize(
     // Next mask and paragraph break that may lie ahead.
     let mut mi = 0;
     let mut bi = 0;
+    // The masked region just skipped stands for a word (inline code).
+    let mut word_masked = false;
     while i < bytes.len() {
         if mi < masked.len() {
             let o = norm.orig_start(i);
@@ -170,8 +172,18 @@ pub(crate) fn tokenize(
                 mi += 1;
             }
             if let Some(m) = masked.get(mi).filter(|m| m.start <= o) {
-                let nl = memchr::memchr_iter(b'\n', &orig.as_bytes()[m.clone()]).count();
+                let region = &orig.as_bytes()[m.clone()];
+                let nl = memchr::memchr_iter(b'\n', region).count();
                 breaks = breaks.saturating_add(nl.min(2) as u8).min(2);
+                // Inline code (`x`) stands for a word of its sentence: the word after it does
+                // not start one. Tags and comments (`<b>`) do not count; only what follows
+                // the region's last line break does.
+                let tail = &region[region
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |k| k + 1)..];
+                word_masked = tail.first().is_some_and(|&b| b != b'<')
+                    && tail.iter().any(u8::is_ascii_alphanumeric);
                 space = true;
                 while i < bytes.len() && norm.orig_start(i) < m.end {
                     i += char_at(text, i).map_or(1, char::len_utf8);
@@ -204,6 +216,10 @@ pub(crate) fn tokenize(
         }
         if breaks >= 2 {
             at_sent_start = true;
+        }
+        if word_masked {
+            at_sent_start = false;
+            word_masked = false;
         }
         let start = i;
         let c = char_at(text, i).unwrap_or('\u{FFFD}');
@@ -325,7 +341,8 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
             j += 1;
             continue;
         }
-        let next = char_at(text, j + 1);
+        // The character after `c` (which may be multi-byte: `word✓`).
+        let next = char_at(text, j + c.len_utf8());
         let next_is_word = next.is_some_and(is_word_char);
         match c {
             '\'' if next_is_word && !first_digit => {
@@ -506,5 +523,12 @@ mod tests {
         let d = Document::new("a\nb\n\n\nc");
         let b: Vec<_> = d.tokens.iter().map(|t| t.breaks_before).collect();
         assert_eq!(b, [0, 1, 2]);
+    }
+
+    #[test]
+    fn multibyte_symbol_after_a_word() {
+        let d = crate::text::Document::new("word\u{2713} x\u{2192}y");
+        let words: Vec<_> = d.tokens.iter().map(|t| d.orig_text(t)).collect();
+        assert_eq!(words, ["word", "\u{2713}", "x", "\u{2192}", "y"]);
     }
 }
