@@ -12,13 +12,16 @@
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
 pub mod compare;
+pub mod config;
 pub mod detect;
 pub mod eval;
 pub mod finding;
+pub mod fix;
 pub mod lexicon;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod suppress;
 pub mod text;
 
 use detect::Detector;
@@ -60,6 +63,7 @@ pub struct CheckerBuilder {
     disable_rules: Vec<String>,
     disable_categories: Vec<Category>,
     severity: HashMap<String, Severity>,
+    enable_rules: Vec<String>,
 }
 
 impl Default for CheckerBuilder {
@@ -70,6 +74,7 @@ impl Default for CheckerBuilder {
             disable_rules: Vec::new(),
             disable_categories: Vec::new(),
             severity: HashMap::new(),
+            enable_rules: Vec::new(),
         }
     }
 }
@@ -90,6 +95,13 @@ impl CheckerBuilder {
     /// Switch a rule off by id.
     pub fn disable_rule(mut self, id: impl Into<String>) -> Self {
         self.disable_rules.push(id.into());
+        self
+    }
+
+    /// Switch a rule on even if a pack's `[pack] disable` switched it off (an explicit
+    /// [`disable_rule`](Self::disable_rule) or category switch still wins).
+    pub fn enable_rule(mut self, id: impl Into<String>) -> Self {
+        self.enable_rules.push(id.into());
         self
     }
 
@@ -129,7 +141,7 @@ impl CheckerBuilder {
             .rules
             .iter()
             .map(|r| {
-                !table.disabled.contains(&r.id)
+                (!table.disabled.contains(&r.id) || self.enable_rules.contains(&r.id))
                     && !self.disable_rules.contains(&r.id)
                     && !self.disable_categories.contains(&r.category)
             })
@@ -200,17 +212,32 @@ impl Checker {
 
     /// Check a prepared document (e.g. with markup masked).
     pub fn check_document(&self, doc: &Document) -> Report {
+        self.check_document_with(doc, &|_| true, &mut |_| {})
+    }
+
+    /// Check a prepared document with per-document settings: `rule_on` switches rules off
+    /// (as if disabled in the builder, evidence-only hits included), and `adjust` may drop or
+    /// change findings (severity overrides, allow-lists, inline ignores) before the score is
+    /// computed from what remains. Used by [`config::Effective::check`].
+    pub fn check_document_with(
+        &self,
+        doc: &Document,
+        rule_on: &dyn Fn(&Rule) -> bool,
+        adjust: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> Report {
         let mut hits = Vec::new();
         for d in &self.detectors {
             d.detect(doc, &mut hits);
         }
+        hits.retain(|h| rule_on(&self.table.rules[h.rule]));
         let evidence: f64 = hits
             .iter()
             .filter(|h| h.evidence_only && self.enabled[h.rule])
             .map(|h| score::category_weight(self.table.rules[h.rule].category) * h.confidence)
             .sum();
         hits.retain(|h| !h.evidence_only);
-        let findings = self.finish(doc, hits);
+        let mut findings = self.finish(doc, hits);
+        adjust(&mut findings);
         let words = doc.word_count();
         let penalty: f64 = findings.iter().map(score::penalty).sum::<f64>() + evidence;
         Report {

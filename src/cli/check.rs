@@ -1,13 +1,25 @@
 //! `unspun check`.
+//!
+//! Inputs are resolved to their configuration (one checker per configuration file), checked in
+//! parallel, and each document is rendered by its worker; the main thread writes the rendered
+//! documents in input order through a [`Sink`], which adds what a format needs around them
+//! (the JSON array, the Checkstyle root, the one SARIF log).
 
 use super::input::{self, Content, Input};
+use super::project::{ConfigArgs, Ctx, Resolver};
 use super::{write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unspun::config::{Effective, Unused};
 use unspun::report::{self, HumanOptions};
-use unspun::{Checker, Report, Severity};
+use unspun::text::markup;
+use unspun::{fix, Report, RuleTable, Severity};
 
+/// Output formats. Add a variant here and its rendering in [`render`] (per document) and
+/// [`Sink`] (around the documents).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Findings with the line and the span underlined, then a score line per document.
@@ -16,6 +28,12 @@ pub enum Format {
     Json,
     /// One document object per line.
     Jsonl,
+    /// SARIF 2.1.0 (code scanning): one log with rule metadata and a result per finding.
+    Sarif,
+    /// GitHub Actions annotations (`::warning file=…,line=…::message`).
+    Github,
+    /// Checkstyle XML.
+    Checkstyle,
     /// A self-contained HTML report (one section per document, worst score first); use `-o`.
     Html,
 }
@@ -27,6 +45,26 @@ pub enum ColorChoice {
     Never,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Plain text: everything is prose.
+    Plain,
+    /// Markdown: prose only (code, link targets, HTML comments, front matter skipped).
+    Markdown,
+    /// HTML: text nodes only (script, style, code, pre skipped).
+    Html,
+}
+
+impl From<InputFormat> for markup::Format {
+    fn from(f: InputFormat) -> markup::Format {
+        match f {
+            InputFormat::Plain => markup::Format::Plain,
+            InputFormat::Markdown => markup::Format::Markdown,
+            InputFormat::Html => markup::Format::Html,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files, folders (walked recursively) or `-` for stdin.
@@ -35,47 +73,196 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Report (and fail on) findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Warning)]
-    pub min_severity: SeverityArg,
+    /// Write the output to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report (and fail on) findings at or above this severity [default: the configuration's
+    /// `min-severity`, else warning].
+    #[arg(long, value_enum)]
+    pub min_severity: Option<SeverityArg>,
+    /// Also fail when a document scores below this (0-100) [default: the configuration's
+    /// `fail-under`].
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+    /// Markup of the inputs [default: by file extension (.md, .html, else plain); stdin:
+    /// plain].
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Name standard input for configuration lookup, format detection and reports.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// HTML: check only the text of <main> (or <article>), skipping nav, header, footer,
+    /// aside and forms.
+    #[arg(long)]
+    pub html_main_only: bool,
+    /// Report inline ignores (`unspun-disable …`) that suppress nothing (and fail on them).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+    /// After the output, print the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Rewrite files in place with the safe fixes (atomically), then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff instead of findings; write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Only fix findings at or above this confidence [default: the configuration's
+    /// `fix-min-confidence`, else 0.9].
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub fix_min_confidence: Option<f64>,
     /// Colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
-    /// Write the output to this file instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
 }
 
 /// The result of checking one input.
 enum Outcome {
-    Checked { rendered: String, report: Report },
+    Checked(Box<Done>),
     Skipped(String),
     Failed(String),
 }
 
+/// A checked document.
+struct Done {
+    /// The document rendered in the output format (empty for collected formats).
+    rendered: String,
+    /// The report, findings filtered to the minimum severity.
+    report: Report,
+    /// Unused inline ignores (when asked for).
+    unused: Vec<Unused>,
+    /// The score is below `fail-under`.
+    below: Option<f64>,
+    /// `--diff`: the diff; `--fix`: empty.
+    diff: String,
+    /// Findings fixed in place.
+    fixed: usize,
+}
+
+/// Where the output goes: standard output, or `-o FILE`.
+fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, String> {
+    match path {
+        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
+        Some(p) => std::fs::File::create(p)
+            .map(|f| Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)
+            .map_err(|e| format!("{}: cannot write: {e}", p.display())),
+    }
+}
+
+/// Writes rendered documents and what a format needs around them.
+struct Sink {
+    format: Format,
+    out: Box<dyn Write>,
+    first: bool,
+    collected: Vec<Report>,
+    /// `html`: every report with its source text, rendered as one page at the end.
+    pages: Vec<(Report, String)>,
+}
+
+impl Sink {
+    fn new(format: Format, out: Box<dyn Write>) -> Sink {
+        let mut s = Sink {
+            format,
+            out,
+            first: true,
+            collected: Vec::new(),
+            pages: Vec::new(),
+        };
+        match format {
+            Format::Json => write_out(&mut s.out, "["),
+            Format::Checkstyle => write_out(&mut s.out, report::CHECKSTYLE_HEADER),
+            _ => {}
+        }
+        s
+    }
+
+    fn document(&mut self, d: &Done) {
+        match self.format {
+            Format::Json => {
+                write_out(&mut self.out, if self.first { "\n" } else { ",\n" });
+                write_out(&mut self.out, &d.rendered);
+            }
+            Format::Sarif => self.collected.push(d.report.clone()),
+            Format::Html => self.pages.push((d.report.clone(), d.rendered.clone())),
+            _ => write_out(&mut self.out, &d.rendered),
+        }
+        self.first = false;
+    }
+
+    fn raw(&mut self, s: &str) {
+        write_out(&mut self.out, s);
+    }
+
+    fn finish(&mut self, rules: Option<&RuleTable>) {
+        match self.format {
+            Format::Json => write_out(&mut self.out, if self.first { "]\n" } else { "\n]\n" }),
+            Format::Checkstyle => write_out(&mut self.out, report::CHECKSTYLE_FOOTER),
+            Format::Sarif => {
+                let empty = RuleTable::default();
+                let s = report::sarif(
+                    &self.collected,
+                    rules.unwrap_or(&empty),
+                    env!("CARGO_PKG_VERSION"),
+                );
+                write_out(&mut self.out, &s);
+            }
+            Format::Html => {
+                let page = report::html::report_page(&self.pages);
+                write_out(&mut self.out, &page);
+            }
+            _ => {}
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Per-run options every worker needs.
+struct Opts {
+    format: Format,
+    human: HumanOptions,
+    min: Option<Severity>,
+    fail_under: Option<f64>,
+    input_format: Option<markup::Format>,
+    stdin_name: Option<PathBuf>,
+    html_main_only: bool,
+    unused: bool,
+    fix: bool,
+    diff: bool,
+    fix_min_confidence: Option<f64>,
+}
+
 pub fn run(args: CheckArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global();
     }
+    if let Some(c) = args.fix_min_confidence {
+        if !(0.0..=1.0).contains(&c) {
+            eprintln!("error: --fix-min-confidence {c} is not between 0 and 1");
+            return EXIT_ERROR;
+        }
+    }
     let (inputs, walk_errors) = input::collect(&args.paths);
     let mut status = EXIT_CLEAN;
-    let mut err = std::io::stderr().lock();
     for e in &walk_errors {
-        let _ = writeln!(err, "error: {e}");
+        eprintln!("error: {e}");
         status = EXIT_ERROR;
     }
-    drop(err);
-    let min: Severity = args.min_severity.into();
+    if args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+        eprintln!("error: --fix cannot rewrite standard input (use --diff)");
+        return EXIT_ERROR;
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -83,107 +270,317 @@ pub fn run(args: CheckArgs) -> i32 {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let opts = HumanOptions {
-        color,
-        width: 120,
-        min_severity: min,
+    let opts = Opts {
+        format: args.format,
+        human: HumanOptions {
+            color,
+            width: 120,
+            min_severity: Severity::Info,
+        },
+        min: args.min_severity.map(Severity::from),
+        fail_under: args.fail_under,
+        input_format: args.input_format.map(Into::into),
+        stdin_name: args.stdin_filename.clone(),
+        html_main_only: args.html_main_only,
+        unused: args.report_unused_ignores,
+        fix: args.fix,
+        diff: args.diff,
+        fix_min_confidence: args.fix_min_confidence,
     };
-    let sink: Box<dyn Write> = match &args.output {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(f),
+
+    // Resolve every input's configuration first (configuration errors are reported once per
+    // file, and the inputs they govern are not checked).
+    let mut resolver = Resolver::new(&args.config, &args.packs);
+    let mut jobs: Vec<(Input, Arc<Ctx>)> = Vec::with_capacity(inputs.len());
+    let mut reported: Vec<Arc<Vec<String>>> = Vec::new();
+    let mut first_rules: Option<Arc<Ctx>> = None;
+    for inp in inputs {
+        match resolver.for_input(&inp, opts.stdin_name.as_deref()) {
+            Ok(ctx) => {
+                first_rules.get_or_insert_with(|| ctx.clone());
+                jobs.push((inp, ctx));
+            }
+            Err(errs) => {
+                if !reported.iter().any(|r| Arc::ptr_eq(r, &errs)) {
+                    for e in errs.iter() {
+                        eprintln!("error: {e}");
+                    }
+                    reported.push(errs.clone());
+                }
+                eprintln!("error: {}: not checked (configuration errors)", inp.label());
+                status = EXIT_ERROR;
+            }
+        }
+    }
+    if jobs.is_empty() && !reported.is_empty() {
+        return EXIT_ERROR;
+    }
+    // With no input at all, the SARIF log still lists the rules.
+    if first_rules.is_none() && args.format == Format::Sarif {
+        let file = resolver.config_file(None);
+        match resolver.ctx(file) {
+            Ok(c) => first_rules = Some(c),
+            Err(errs) => {
+                for e in errs.iter() {
+                    eprintln!("error: {e}");
+                }
+                return EXIT_ERROR;
+            }
+        }
+    }
+
+    let mut sink = Sink::new(
+        if opts.diff {
+            Format::Human
+        } else {
+            opts.format
+        },
+        match open_output(args.output.as_deref()) {
+            Ok(o) => o,
             Err(e) => {
-                eprintln!("error: {}: cannot write: {e}", p.display());
+                eprintln!("error: {e}");
                 return EXIT_ERROR;
             }
         },
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut out = std::io::BufWriter::new(sink);
-    // For the HTML report: every document with its text, rendered together at the end.
-    let mut html_docs: Vec<(Report, String)> = Vec::new();
-    let mut any_findings = false;
-    let mut first_json = true;
-    if args.format == Format::Json {
-        write_out(&mut out, "[");
-    }
-    // Files are checked in parallel in chunks; each renders into its own buffer, and buffers
-    // are written in input order.
-    for chunk in inputs.chunks(256) {
+    );
+    let mut fail = false;
+    let mut all: Vec<Report> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for chunk in jobs.chunks(256) {
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
-            .map(|inp| check_one(&checker, inp, args.format, &opts, min))
+            .map(|(inp, ctx)| check_one(ctx, inp, &opts))
             .collect();
         for o in outcomes {
             match o {
-                Outcome::Checked { rendered, report } => {
-                    any_findings |= !report.findings.is_empty();
-                    if args.format == Format::Html {
-                        html_docs.push((report, rendered));
-                        continue;
+                Outcome::Checked(d) => {
+                    if opts.diff {
+                        fail |= !d.diff.is_empty();
+                        sink.raw(&d.diff);
+                    } else {
+                        fail |= !d.report.findings.is_empty() || d.below.is_some();
+                        fail |= opts.unused && !d.unused.is_empty();
+                        sink.document(&d);
                     }
-                    if args.format == Format::Json {
-                        if !first_json {
-                            write_out(&mut out, ",");
+                    if let Some(limit) = d.below {
+                        notes.push(format!(
+                            "{}: score {:.1} is below fail-under {limit}",
+                            d.report.path, d.report.score
+                        ));
+                    }
+                    if d.fixed > 0 {
+                        notes.push(format!(
+                            "fixed {} finding{} in {}",
+                            d.fixed,
+                            if d.fixed == 1 { "" } else { "s" },
+                            d.report.path
+                        ));
+                    }
+                    if opts.unused && !matches!(opts.format, Format::Human | Format::Github) {
+                        for u in &d.unused {
+                            notes.push(format!(
+                                "warning: {}:{}:{}: {}",
+                                d.report.path,
+                                u.directive.line,
+                                u.directive.column,
+                                u.message()
+                            ));
                         }
-                        first_json = false;
-                        write_out(&mut out, "\n");
                     }
-                    write_out(&mut out, &rendered);
+                    if args.statistics {
+                        all.push(d.report);
+                    }
                 }
                 Outcome::Skipped(msg) => {
-                    let _ = out.flush();
+                    let _ = sink.flush();
                     eprintln!("notice: {msg}");
                 }
                 Outcome::Failed(msg) => {
-                    let _ = out.flush();
+                    let _ = sink.flush();
                     eprintln!("error: {msg}");
                     status = EXIT_ERROR;
                 }
             }
         }
     }
-    if args.format == Format::Json {
-        write_out(&mut out, if first_json { "]\n" } else { "\n]\n" });
+    if !opts.diff {
+        sink.finish(first_rules.as_ref().map(|c| c.checker.rules()));
     }
-    if args.format == Format::Html {
-        write_out(&mut out, &report::html::report_page(&html_docs));
+    if args.statistics {
+        let refs: Vec<&Report> = all.iter().collect();
+        let table = report::statistics_table(&report::statistics(&refs));
+        if opts.format == Format::Human && !opts.diff {
+            sink.raw(&table);
+        } else {
+            notes.push(table.trim_end().to_string());
+        }
     }
-    if let Err(e) = out.flush() {
+    if let Err(e) = sink.flush() {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write output: {e}");
             return EXIT_ERROR;
         }
     }
+    for n in notes {
+        eprintln!("{n}");
+    }
     if status == EXIT_ERROR {
         EXIT_ERROR
-    } else if any_findings {
+    } else if fail {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
 }
 
-fn check_one(
-    checker: &Checker,
-    inp: &Input,
-    format: Format,
-    opts: &HumanOptions,
-    min: Severity,
-) -> Outcome {
+fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
     let text = match input::read(inp) {
         Ok(Content::Text(t)) => t,
         Ok(Content::Binary(msg)) => return Outcome::Skipped(msg),
         Err(e) => return Outcome::Failed(e),
     };
-    let mut report = checker.check(&text);
-    report.path = inp.label();
-    report.findings.retain(|f| f.severity >= min);
-    let rendered = match format {
-        Format::Human => report::human(&report, &text, opts),
-        Format::Json => serde_json::to_string_pretty(&report).expect("reports serialize"),
-        Format::Jsonl => report::jsonl(&report),
-        // The report needs the text; it is rendered once all documents are checked.
-        Format::Html => text,
+    let (path, label): (Option<&Path>, String) = match inp {
+        Input::File(p) => (Some(p), inp.label()),
+        Input::Stdin => match &opts.stdin_name {
+            Some(n) => (Some(n.as_path()), n.display().to_string()),
+            None => (None, inp.label()),
+        },
     };
-    Outcome::Checked { rendered, report }
+    let format = opts
+        .input_format
+        .or_else(|| path.map(markup::Format::from_path))
+        .unwrap_or_default();
+    let mut eff: Effective = ctx.config.effective(path.unwrap_or(Path::new("-")));
+    eff.html_main_only |= opts.html_main_only;
+    if let Some(m) = opts.min {
+        eff.min_severity = m;
+    }
+    if let Some(f) = opts.fail_under {
+        eff.fail_under = Some(f);
+    }
+    if let Some(c) = opts.fix_min_confidence {
+        eff.fix_min_confidence = c;
+    }
+    let min = eff.min_severity;
+    let mut checked = eff.check(&ctx.checker, &text, format);
+    let mut diff = String::new();
+    let mut fixed = 0;
+    if opts.fix || opts.diff {
+        let mut shown = checked.report.clone();
+        shown.findings.retain(|f| f.severity >= min);
+        let edits = fix::safe_edits(&shown, ctx.checker.rules(), eff.fix_min_confidence);
+        if !edits.is_empty() {
+            let new = fix::apply(&text, &edits);
+            if opts.diff {
+                diff = fix::unified_diff(&label, &text, &new);
+            } else if let Some(p) = path {
+                if let Err(e) = write_atomic(p, &new) {
+                    return Outcome::Failed(format!("{label}: cannot write the fixes: {e}"));
+                }
+                fixed = edits.len();
+                checked = eff.check(&ctx.checker, &new, format);
+                return finish(checked, label, &new, &eff, opts, diff, fixed);
+            }
+        }
+    }
+    finish(checked, label, &text, &eff, opts, diff, fixed)
+}
+
+fn finish(
+    checked: unspun::config::Checked,
+    label: String,
+    text: &str,
+    eff: &Effective,
+    opts: &Opts,
+    diff: String,
+    fixed: usize,
+) -> Outcome {
+    let mut report = checked.report;
+    report.path = label;
+    report.findings.retain(|f| f.severity >= eff.min_severity);
+    let unused = if opts.unused {
+        checked.unused_ignores
+    } else {
+        Vec::new()
+    };
+    let below = eff.fail_under.filter(|&l| report.score < l);
+    let rendered = if opts.diff {
+        String::new()
+    } else {
+        render(&report, text, &unused, opts)
+    };
+    Outcome::Checked(Box::new(Done {
+        rendered,
+        report,
+        unused,
+        below,
+        diff,
+        fixed,
+    }))
+}
+
+/// Render one document in a streaming format (SARIF is rendered once, from all reports).
+fn render(report: &Report, text: &str, unused: &[Unused], opts: &Opts) -> String {
+    match opts.format {
+        Format::Human => {
+            let mut s = String::new();
+            for u in unused {
+                s.push_str(&format!(
+                    "warning[unspun.unused-ignore]: {}\n  --> {}:{}:{}\n\n",
+                    u.message(),
+                    report.path,
+                    u.directive.line,
+                    u.directive.column
+                ));
+            }
+            s.push_str(&report::human(report, text, &opts.human));
+            s
+        }
+        Format::Json => serde_json::to_string_pretty(report).expect("reports serialize"),
+        Format::Jsonl => report::jsonl(report),
+        Format::Github => {
+            let mut s = report::github(report);
+            for u in unused {
+                s.push_str(&format!(
+                    "::warning file={},line={},col={},title=unspun.unused-ignore::{}\n",
+                    report.path.replace(',', "%2C").replace(':', "%3A"),
+                    u.directive.line,
+                    u.directive.column,
+                    u.message()
+                ));
+            }
+            s
+        }
+        Format::Checkstyle => report::checkstyle_file(report),
+        Format::Sarif => String::new(),
+        // The page is rendered once from every document; keep the source for highlighting.
+        Format::Html => text.to_string(),
+    }
+}
+
+/// Replace a file's contents atomically: write a temporary file in the same folder, keep the
+/// original's permissions, then rename it over the original.
+fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.unspun-{}.tmp", std::process::id()));
+    let res = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
 }

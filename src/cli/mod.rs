@@ -2,8 +2,10 @@
 
 mod check;
 mod compare;
+mod config_cmd;
 mod eval;
 mod input;
+mod project;
 mod rules_cmd;
 mod serve;
 
@@ -39,6 +41,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation and examples.
     Explain(rules_cmd::ExplainArgs),
+    /// Show which `.unspun.toml` applies, or (`--dump`) the effective configuration.
+    Config(config_cmd::ConfigCmdArgs),
     /// Measure the detectors on labelled spun text (JSON lines): AUC, recall, span P/R.
     Eval(eval::EvalArgs),
     /// Serve a local web page (and a JSON API) to check pasted text.
@@ -62,8 +66,8 @@ pub struct PackArgs {
 }
 
 impl PackArgs {
-    /// Build the checker, or print the pack errors and return `None`.
-    pub fn checker(&self) -> Option<Checker> {
+    /// A checker builder with these options.
+    pub fn builder(&self) -> unspun::CheckerBuilder {
         let mut b = Checker::builder().embedded_packs(!self.no_default_rules);
         for d in &self.rules {
             b = b.rules_dir(d);
@@ -71,7 +75,12 @@ impl PackArgs {
         for r in &self.disable {
             b = b.disable_rule(r.clone());
         }
-        match b.build() {
+        b
+    }
+
+    /// Build the checker, or print the pack errors and return `None`.
+    pub fn checker(&self) -> Option<Checker> {
+        match self.builder().build() {
             Ok(c) => Some(c),
             Err(errors) => {
                 let mut err = std::io::stderr().lock();
@@ -108,6 +117,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
+        Command::Config(a) => config_cmd::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Compare(a) => compare::run(a),

@@ -545,9 +545,15 @@ struct CheckRequest {
 /// The one place where the API's `format` decides how the text is checked. Markdown and HTML
 /// are checked as plain text for now (offsets stay byte offsets into the text sent).
 fn check_as(checker: &Checker, text: &str, format: DocFormat) -> Report {
-    match format {
-        DocFormat::Text | DocFormat::Markdown | DocFormat::Html => checker.check(text),
-    }
+    use unspun::text::markup;
+    let f = match format {
+        DocFormat::Text => return checker.check(text),
+        DocFormat::Markdown => markup::Format::Markdown,
+        DocFormat::Html => markup::Format::Html,
+    };
+    // Non-prose is masked in place, so offsets stay byte offsets into the text sent.
+    let m = markup::extract(text, f, markup::MarkupOptions::default());
+    checker.check_document(&unspun::Document::with_markup(text, m.masked, &m.breaks))
 }
 
 fn api_check(app: &App, body: &[u8]) -> Response {

@@ -1,6 +1,14 @@
 //! Output formats. Each renders into a `String`; the binary decides where it goes.
 
-use crate::finding::Severity;
+mod checkstyle;
+mod github;
+mod sarif;
+
+pub use checkstyle::{checkstyle, checkstyle_file, CHECKSTYLE_FOOTER, CHECKSTYLE_HEADER};
+pub use github::github;
+pub use sarif::sarif;
+
+use crate::finding::{Finding, Severity};
 use crate::Report;
 use annotate_snippets::{Level, Renderer, Snippet};
 
@@ -62,7 +70,7 @@ pub fn human(report: &Report, source: &str, opts: &HumanOptions) -> String {
             .map_or(source.len(), |i| f.end + i);
         let line = source[line_start..line_end].trim_end_matches('\r');
         let span = (f.start - line_start).min(line.len())..(f.end - line_start).min(line.len());
-        // annotate-snippets appends `:line:col` to the origin itself.
+        // annotate-snippets appends `:line:column` itself (from the annotated span).
         let origin = report.path.clone();
         let label = match &f.suggestion {
             Some(s) if !s.is_empty() => format!("suggestion: {s}"),
@@ -122,10 +130,73 @@ pub fn jsonl(report: &Report) -> String {
     s
 }
 
+/// 1-based line and column (in characters) just past a finding's span, computed from its
+/// start position and text (CRLF, LF and lone CR all break lines).
+pub fn end_line_col(f: &Finding) -> (usize, usize) {
+    let mut line = f.line;
+    let mut col = f.column;
+    let mut prev_cr = false;
+    for c in f.text.chars() {
+        match c {
+            '\n' if prev_cr => {}
+            '\n' | '\r' => {
+                line += 1;
+                col = 1;
+            }
+            _ => col += 1,
+        }
+        prev_cr = c == '\r';
+    }
+    (line, col)
+}
+
+/// Counts per rule over many reports: `(rule, category, count)`, most frequent first.
+pub fn statistics(reports: &[&Report]) -> Vec<(String, crate::Category, usize)> {
+    let mut m: std::collections::BTreeMap<&str, (crate::Category, usize)> = Default::default();
+    for r in reports {
+        for f in &r.findings {
+            m.entry(&f.rule).or_insert((f.category, 0)).1 += 1;
+        }
+    }
+    let mut v: Vec<_> = m
+        .into_iter()
+        .map(|(k, (c, n))| (k.to_string(), c, n))
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// The statistics as a table: `count  rule  category`, then a total line.
+pub fn statistics_table(stats: &[(String, crate::Category, usize)]) -> String {
+    let mut s = String::new();
+    let total: usize = stats.iter().map(|x| x.2).sum();
+    for (rule, cat, n) in stats {
+        s.push_str(&format!("{n:>6}  {rule:<32} {cat}\n"));
+    }
+    s.push_str(&format!(
+        "{total:>6}  finding{} in total\n",
+        if total == 1 { "" } else { "s" }
+    ));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Checker;
+
+    #[test]
+    fn end_positions_follow_line_breaks() {
+        let checker = Checker::builder().build().unwrap();
+        let text = "x\u{e9} y thatRussia z";
+        let r = checker.check(text);
+        let f = r.findings.iter().find(|f| f.text == "thatRussia").unwrap();
+        assert_eq!((f.line, f.column), (1, 6));
+        assert_eq!(end_line_col(f), (1, 16));
+        let mut g = f.clone();
+        g.text = "ab\r\ncd".into();
+        assert_eq!(end_line_col(&g), (2, 3));
+    }
 
     #[test]
     fn human_points_at_path_line_col_once() {

@@ -4,6 +4,7 @@
 //! byte offsets into the *folded* text (`doc.norm.text`); [`Document::orig_span`] maps them back
 //! to the original.
 
+pub mod markup;
 pub mod normalize;
 mod tokenize;
 
@@ -36,8 +37,32 @@ impl<'a> Document<'a> {
     /// Build the document model of `orig`, with original byte ranges that are not prose (their
     /// tokens are dropped, so no detector sees them).
     pub fn with_mask(orig: &'a str, masked: Vec<Range<usize>>) -> Document<'a> {
+        Self::with_markup(orig, masked, &[])
+    }
+
+    /// Build the document model of a marked-up text: `masked` original byte ranges are not
+    /// prose (they are skipped like white space; line breaks inside them still count), and
+    /// `para_breaks` are original offsets where the markup starts a new paragraph. See
+    /// [`markup::extract`].
+    pub fn with_markup(
+        orig: &'a str,
+        mut masked: Vec<Range<usize>>,
+        para_breaks: &[usize],
+    ) -> Document<'a> {
+        masked.retain(|r| r.start < r.end);
+        masked.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(masked.len());
+        for r in masked {
+            match merged.last_mut() {
+                Some(l) if r.start <= l.end => l.end = l.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        let masked = merged;
+        let mut para_breaks = para_breaks.to_vec();
+        para_breaks.sort_unstable();
         let norm = Normalized::new(orig);
-        let mut tokens = tokenize::tokenize(orig, &norm);
+        let mut tokens = tokenize::tokenize(orig, &norm, &masked, &para_breaks);
         if !masked.is_empty() {
             tokens.retain(|t| {
                 let (s, e) = norm.to_orig(t.start as usize, t.end as usize);

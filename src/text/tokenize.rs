@@ -140,7 +140,18 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Tokenize the folded text.
-pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
+///
+/// `masked` are sorted, disjoint original byte ranges that are not prose (markup, code): the
+/// tokenizer skips them as if they were white space (a masked range holding line breaks counts
+/// as those breaks), so tokens, sentence starts and paragraph breaks are those of the prose
+/// alone. `para_breaks` are sorted original offsets where markup implies a paragraph break
+/// (e.g. between two HTML block elements on one line).
+pub(crate) fn tokenize(
+    orig: &str,
+    norm: &Normalized,
+    masked: &[std::ops::Range<usize>],
+    para_breaks: &[usize],
+) -> Vec<Token> {
     let text = norm.text.as_str();
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
@@ -149,7 +160,37 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
     let mut breaks = 0u8;
     // Is the next word the start of a sentence?
     let mut at_sent_start = true;
+    // Next mask and paragraph break that may lie ahead.
+    let mut mi = 0;
+    let mut bi = 0;
+    // The masked region just skipped stands for a word (inline code).
+    let mut word_masked = false;
     while i < bytes.len() {
+        if mi < masked.len() {
+            let o = norm.orig_start(i);
+            while mi < masked.len() && masked[mi].end <= o {
+                mi += 1;
+            }
+            if let Some(m) = masked.get(mi).filter(|m| m.start <= o) {
+                let region = &orig.as_bytes()[m.clone()];
+                let nl = memchr::memchr_iter(b'\n', region).count();
+                breaks = breaks.saturating_add(nl.min(2) as u8).min(2);
+                // Inline code (`x`) stands for a word of its sentence: the word after it does
+                // not start one. Tags and comments (`<b>`) do not count; only what follows
+                // the region's last line break does.
+                let tail = &region[region
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |k| k + 1)..];
+                word_masked = tail.first().is_some_and(|&b| b != b'<')
+                    && tail.iter().any(u8::is_ascii_alphanumeric);
+                space = true;
+                while i < bytes.len() && norm.orig_start(i) < m.end {
+                    i += char_at(text, i).map_or(1, char::len_utf8);
+                }
+                continue;
+            }
+        }
         let b = bytes[i];
         if b == b' ' {
             space = true;
@@ -162,12 +203,27 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
             i += 1;
             continue;
         }
+        if bi < para_breaks.len() {
+            let o = norm.orig_start(i);
+            let prev_end = tokens.last().map_or(0, |t| norm.orig_end(t.end as usize));
+            while bi < para_breaks.len() && para_breaks[bi] <= o {
+                if para_breaks[bi] >= prev_end {
+                    breaks = 2;
+                    space = true;
+                }
+                bi += 1;
+            }
+        }
         if breaks >= 2 {
             at_sent_start = true;
         }
+        if word_masked {
+            at_sent_start = false;
+            word_masked = false;
+        }
         let start = i;
         let c = char_at(text, i).unwrap_or('\u{FFFD}');
-        let (end, kind) = if is_word_char(c) {
+        let (mut end, mut kind) = if is_word_char(c) {
             scan_word(orig, norm, i)
         } else if (c == '#' || c == '@')
             && (i == 0 || space)
@@ -178,6 +234,25 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
         } else {
             (i + c.len_utf8(), TokenKind::Punct)
         };
+        // A token never runs into a masked range (`un<b>believable</b>`, `word&amp;`).
+        if let Some(m) = masked.get(mi) {
+            if norm.orig_end(end) > m.start {
+                let mut e = start + c.len_utf8();
+                while e < end {
+                    let n = e + char_at(text, e).map_or(1, char::len_utf8);
+                    if norm.orig_end(n) > m.start {
+                        break;
+                    }
+                    e = n;
+                }
+                if e < end {
+                    end = e;
+                    if kind != TokenKind::Punct {
+                        kind = TokenKind::Word;
+                    }
+                }
+            }
+        }
         let case = match kind {
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
@@ -267,7 +342,8 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
             j += 1;
             continue;
         }
-        let next = char_at(text, j + 1);
+        // The character after `c` (which may be multi-byte: `word✓`).
+        let next = char_at(text, j + c.len_utf8());
         let next_is_word = next.is_some_and(is_word_char);
         match c {
             '\'' if next_is_word && !first_digit => {
@@ -448,5 +524,12 @@ mod tests {
         let d = Document::new("a\nb\n\n\nc");
         let b: Vec<_> = d.tokens.iter().map(|t| t.breaks_before).collect();
         assert_eq!(b, [0, 1, 2]);
+    }
+
+    #[test]
+    fn multibyte_symbol_after_a_word() {
+        let d = crate::text::Document::new("word\u{2713} x\u{2192}y");
+        let words: Vec<_> = d.tokens.iter().map(|t| d.orig_text(t)).collect();
+        assert_eq!(words, ["word", "\u{2713}", "x", "\u{2192}", "y"]);
     }
 }
