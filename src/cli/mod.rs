@@ -3,6 +3,7 @@
 mod check;
 mod input;
 mod rules_cmd;
+mod score;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -36,6 +37,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation and examples.
     Explain(rules_cmd::ExplainArgs),
+    /// Score many documents (JSON Lines, text files, folders) on all cores: one record each.
+    Score(score::ScoreArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -99,6 +102,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
+        Command::Score(a) => score::run(a),
     }
 }
 
