@@ -266,7 +266,8 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
             j += 1;
             continue;
         }
-        let next = char_at(text, j + 1);
+        // `c` may be a multi-byte character (`49°`): look past all of it.
+        let next = char_at(text, j + c.len_utf8());
         let next_is_word = next.is_some_and(is_word_char);
         match c {
             '\'' if next_is_word && !first_digit => {
@@ -375,6 +376,15 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         toks(s).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn multibyte_after_a_word() {
+        assert_eq!(
+            words("49° and 54° 40'"),
+            ["49", "°", "and", "54", "°", "40", "'"]
+        );
+        assert_eq!(words("caf\u{e9}\u{2122}s"), ["caf\u{e9}", "\u{2122}", "s"]);
     }
 
     #[test]
