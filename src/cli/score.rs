@@ -286,6 +286,7 @@ pub fn run(args: ScoreArgs) -> i32 {
         format: args.input_format,
         max_doc: args.max_doc_bytes,
     };
+    quiet_panics();
     let start = Instant::now();
     let mut total = Stats::default();
     let mut bar = Progress::new(progress, total_bytes);
@@ -689,13 +690,17 @@ fn score_one(
     out: &mut Vec<u8>,
     stats: &mut Stats,
 ) {
-    // A bug in a detector must not lose the other records.
-    let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ctx.checker.check(text)
-    })) {
+    // A bug in a detector must not lose the other records: the document gets an error record
+    // with the panic's message (see `quiet_panics`).
+    SCORING.with(|s| s.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.checker.check(text)));
+    SCORING.with(|s| s.set(false));
+    let report = match result {
         Ok(r) => r,
         Err(_) => {
-            let msg = "internal error while scoring this document (please report it)".to_string();
+            let what = PANIC_MSG.with(|m| m.take()).unwrap_or_default();
+            let msg =
+                format!("internal error while scoring this document: {what} (please report it)");
             return emit_failed(ctx, id, path, msg, out, stats);
         }
     };
@@ -710,6 +715,36 @@ fn score_one(
         stats.below += 1;
     }
     emit(ctx, &rec, out);
+}
+
+thread_local! {
+    /// This thread is inside `Checker::check`.
+    static SCORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The message of the last panic while scoring.
+    static PANIC_MSG: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic while scoring a document ends up in that document's error record instead of a
+/// backtrace per document on stderr; any other panic is reported as usual.
+fn quiet_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !SCORING.with(|s| s.get()) {
+            return default(info);
+        }
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let msg: String = msg.chars().take(200).collect();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_MSG.with(|m| *m.borrow_mut() = Some(format!("{msg}{at}")));
+    }));
 }
 
 fn emit_failed(
