@@ -103,6 +103,14 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Case of an original slice.
 pub fn case_of(s: &str) -> Case {
+    if s.is_ascii() {
+        return case_of_ascii(s.as_bytes());
+    }
+    case_of_chars(s)
+}
+
+/// [`case_of`] over characters (any script).
+fn case_of_chars(s: &str) -> Case {
     let mut upper = 0usize;
     let mut lower = 0usize;
     let mut first_upper = false;
@@ -119,6 +127,31 @@ pub fn case_of(s: &str) -> Case {
             lower += 1;
         }
     }
+    match (upper, lower) {
+        (0, 0) => Case::None,
+        (0, _) => Case::Lower,
+        (1, _) if first_upper => Case::Title,
+        (_, 0) if upper >= 2 => Case::Upper,
+        (1, 0) => Case::Title,
+        _ if first_upper && !upper_after_first => Case::Title,
+        _ => Case::Mixed,
+    }
+}
+
+/// [`case_of`] for ASCII: the same decision, counted over bytes.
+#[inline]
+fn case_of_ascii(s: &[u8]) -> Case {
+    let Some(&first) = s.first() else {
+        return Case::None;
+    };
+    let first_upper = first.is_ascii_uppercase();
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    for &b in s {
+        upper += usize::from(b.is_ascii_uppercase());
+        lower += usize::from(b.is_ascii_lowercase());
+    }
+    let upper_after_first = upper > usize::from(first_upper);
     match (upper, lower) {
         (0, 0) => Case::None,
         (0, _) => Case::Lower,
@@ -231,6 +264,46 @@ impl Token {
 
 /// Scan a word-like token starting at `i` (a word char). Returns its end and kind.
 fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
+    let text = norm.text.as_str();
+    let bytes = text.as_bytes();
+    // Fast path, most words: a run of ASCII letters and digits ended by a byte that can
+    // neither continue a word nor start a URL, e-mail, abbreviation or number separator
+    // (URL prefixes all need ':' or '.', which take the full path below).
+    {
+        let mut j = i;
+        let (mut digits, mut alphas) = (0usize, 0usize);
+        while let Some(&b) = bytes.get(j) {
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else if b.is_ascii_alphabetic() {
+                alphas += 1;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        let simple_end = match bytes.get(j) {
+            None => true,
+            Some(&b) => {
+                b.is_ascii() && !matches!(b, b'\'' | b'-' | b'.' | b',' | b':' | b'_' | b'@')
+            }
+        };
+        if j > i && simple_end {
+            let kind = if bytes[i].is_ascii_digit() {
+                TokenKind::Number
+            } else if digits > 0 && alphas > 0 {
+                TokenKind::Code
+            } else {
+                TokenKind::Word
+            };
+            return (j, kind);
+        }
+    }
+    scan_word_full(orig, norm, i)
+}
+
+/// [`scan_word`] without the fast path: every word shape.
+fn scan_word_full(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
     let text = norm.text.as_str();
     let bytes = text.as_bytes();
     // URLs first: they contain characters that would otherwise split them.
@@ -376,6 +449,42 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         toks(s).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_full_scans() {
+        let texts = [
+            "Don't stop—self-government, U.S. policy. 5,000 people in 1960s; e.g. x_y and a1b2.",
+            "Visit https://example.com/a?b=1 or www.example.org, mail info@example.com now!",
+            "thatRussia CyberCrimeSecurity iPhone ALLCAPS McDonald 2nd 1.50 3:15 #tag @handle",
+            "caf\u{e9} na\u{ef}ve r\u{e9}sum\u{e9}s Stra\u{df}e 49\u{b0} word\u{2122} \u{c9}t\u{e9}",
+            "end-of-text a.b.c. it's rock 'n' roll 'quoted' -dash- x",
+            "ends with a word",
+        ];
+        for t in texts {
+            let norm = Normalized::new(t);
+            let text = norm.text.as_str();
+            for (i, c) in text.char_indices() {
+                let starts = is_word_char(c)
+                    && text[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|p| !is_word_char(p));
+                if starts {
+                    assert_eq!(
+                        scan_word(t, &norm, i),
+                        scan_word_full(t, &norm, i),
+                        "at {i} in {t:?}"
+                    );
+                }
+            }
+        }
+        for w in [
+            "", "a", "A", "Ab", "AB", "aB", "ABc", "McDonald", "iPhone", "123", "A1", "a-B", "I",
+            "USA's", "x1Y", "ab",
+        ] {
+            assert_eq!(case_of(w), case_of_chars(w), "{w:?}");
+        }
     }
 
     #[test]
