@@ -316,6 +316,26 @@ impl Normalized {
         }
     }
 
+    /// A [`Cursor`] for mapping spans in increasing order without a binary search each.
+    pub fn cursor(&self) -> Cursor<'_> {
+        Cursor {
+            norm: self,
+            start_k: 0,
+            end_k: 0,
+        }
+    }
+
+    /// Index of the last anchor at or before `i`, searching forward from `*k` (which only
+    /// moves forward: `i` must not decrease between calls with the same `k`).
+    #[inline]
+    fn anchor_from(&self, k: &mut usize, i: usize) -> Option<usize> {
+        let a = &self.anchors;
+        while *k + 1 < a.len() && a[*k + 1].folded as usize <= i {
+            *k += 1;
+        }
+        (a.get(*k)?.folded as usize <= i).then_some(*k)
+    }
+
     /// Map a folded span to the original span.
     #[inline]
     pub fn to_orig(&self, start: usize, end: usize) -> (usize, usize) {
@@ -324,6 +344,52 @@ impl Normalized {
             return (s, s);
         }
         (self.orig_start(start), self.orig_end(end))
+    }
+}
+
+/// Maps folded spans to original spans for spans visited in increasing order (starts never
+/// decrease, ends never decrease), in amortized constant time: the tokenizer's way.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    norm: &'a Normalized,
+    start_k: usize,
+    end_k: usize,
+}
+
+impl Cursor<'_> {
+    /// Same as [`Normalized::to_orig`].
+    #[inline]
+    pub fn to_orig(&mut self, start: usize, end: usize) -> (usize, usize) {
+        let n = self.norm;
+        if n.anchors.is_empty() {
+            return (start, end.max(start));
+        }
+        let s = match n.anchor_from(&mut self.start_k, start) {
+            None => start,
+            Some(k) => {
+                let a = n.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (start - a.folded as usize)
+                } else {
+                    a.orig as usize
+                }
+            }
+        };
+        if start >= end {
+            return (s, s);
+        }
+        let e = match n.anchor_from(&mut self.end_k, end - 1) {
+            None => end,
+            Some(k) => {
+                let a = n.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (end - a.folded as usize)
+                } else {
+                    n.anchors[k + 1].orig as usize
+                }
+            }
+        };
+        (s, e)
     }
 }
 
@@ -357,6 +423,27 @@ mod tests {
         let i = n.text.find(needle).unwrap();
         let (s, e) = n.to_orig(i, i + needle.len());
         &orig[s..e]
+    }
+
+    #[test]
+    fn cursor_maps_like_to_orig() {
+        for t in [
+            "Caf\u{e9}  \u{201c}quoted\u{201d} \u{2014} e\u{301}te\u{301}\r\nnext   line \u{2026} end",
+            "plain ascii only",
+            "\u{201c}\u{201d}\u{201c}",
+        ] {
+            let n = Normalized::new(t);
+            let len = n.text.len();
+            let mut c = n.cursor();
+            // Every span in increasing order of start, then end: as the tokenizer visits them.
+            for s in 0..=len {
+                let mut c2 = c.clone();
+                for e in s..=len {
+                    assert_eq!(c2.to_orig(s, e), n.to_orig(s, e), "{s}..{e} in {t:?}");
+                }
+                assert_eq!(c.to_orig(s, s), n.to_orig(s, s));
+            }
+        }
     }
 
     #[test]

@@ -103,10 +103,38 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Case of an original slice.
 pub fn case_of(s: &str) -> Case {
-    if s.is_ascii() {
-        return case_of_ascii(s.as_bytes());
+    // ASCII (nearly every word) is counted byte by byte; anything else by characters.
+    let bytes = s.as_bytes();
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    for &b in bytes {
+        if b >= 0x80 {
+            return case_of_chars(s);
+        }
+        upper += usize::from(b.wrapping_sub(b'A') < 26);
+        lower += usize::from(b.wrapping_sub(b'a') < 26);
     }
-    case_of_chars(s)
+    let first_upper = bytes.first().is_some_and(|b| b.is_ascii_uppercase());
+    case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper))
+}
+
+/// The case class from letter counts.
+#[inline]
+fn case_from_counts(
+    upper: usize,
+    lower: usize,
+    first_upper: bool,
+    upper_after_first: bool,
+) -> Case {
+    match (upper, lower) {
+        (0, 0) => Case::None,
+        (0, _) => Case::Lower,
+        (1, _) if first_upper => Case::Title,
+        (_, 0) if upper >= 2 => Case::Upper,
+        (1, 0) => Case::Title,
+        _ if first_upper && !upper_after_first => Case::Title,
+        _ => Case::Mixed,
+    }
 }
 
 /// [`case_of`] over characters (any script).
@@ -127,40 +155,7 @@ fn case_of_chars(s: &str) -> Case {
             lower += 1;
         }
     }
-    match (upper, lower) {
-        (0, 0) => Case::None,
-        (0, _) => Case::Lower,
-        (1, _) if first_upper => Case::Title,
-        (_, 0) if upper >= 2 => Case::Upper,
-        (1, 0) => Case::Title,
-        _ if first_upper && !upper_after_first => Case::Title,
-        _ => Case::Mixed,
-    }
-}
-
-/// [`case_of`] for ASCII: the same decision, counted over bytes.
-#[inline]
-fn case_of_ascii(s: &[u8]) -> Case {
-    let Some(&first) = s.first() else {
-        return Case::None;
-    };
-    let first_upper = first.is_ascii_uppercase();
-    let mut upper = 0usize;
-    let mut lower = 0usize;
-    for &b in s {
-        upper += usize::from(b.is_ascii_uppercase());
-        lower += usize::from(b.is_ascii_lowercase());
-    }
-    let upper_after_first = upper > usize::from(first_upper);
-    match (upper, lower) {
-        (0, 0) => Case::None,
-        (0, _) => Case::Lower,
-        (1, _) if first_upper => Case::Title,
-        (_, 0) if upper >= 2 => Case::Upper,
-        (1, 0) => Case::Title,
-        _ if first_upper && !upper_after_first => Case::Title,
-        _ => Case::Mixed,
-    }
+    case_from_counts(upper, lower, first_upper, upper_after_first)
 }
 
 const TERMINAL: &[u8] = b".!?";
@@ -182,6 +177,7 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
     let mut breaks = 0u8;
     // Is the next word the start of a sentence?
     let mut at_sent_start = true;
+    let mut cursor = norm.cursor();
     while i < bytes.len() {
         let b = bytes[i];
         if b == b' ' {
@@ -214,7 +210,7 @@ pub(crate) fn tokenize(orig: &str, norm: &Normalized) -> Vec<Token> {
         let case = match kind {
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
-                let (s, e) = norm.to_orig(start, end);
+                let (s, e) = cursor.to_orig(start, end);
                 case_of(&orig[s..e])
             }
         };
@@ -284,9 +280,14 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
         }
         let simple_end = match bytes.get(j) {
             None => true,
-            Some(&b) => {
-                b.is_ascii() && !matches!(b, b'\'' | b'-' | b'.' | b',' | b':' | b'_' | b'@')
-            }
+            // ':' may start a URL ("http://"); anything non-ASCII may be a letter.
+            Some(&b) if b == b':' || !b.is_ascii() => false,
+            // These join words, numbers, abbreviations and addresses, but only when a word
+            // character follows ("it's", "5,000", "u.s.", "a@b"): "word." and "word," are done.
+            Some(b'\'' | b'-' | b'.' | b',' | b'_' | b'@') => bytes
+                .get(j + 1)
+                .is_none_or(|&n| n.is_ascii() && !n.is_ascii_alphanumeric()),
+            Some(_) => true,
         };
         if j > i && simple_end {
             let kind = if bytes[i].is_ascii_digit() {
@@ -460,6 +461,8 @@ mod tests {
             "caf\u{e9} na\u{ef}ve r\u{e9}sum\u{e9}s Stra\u{df}e 49\u{b0} word\u{2122} \u{c9}t\u{e9}",
             "end-of-text a.b.c. it's rock 'n' roll 'quoted' -dash- x",
             "ends with a word",
+            "Word. Word, word- word' word_ word@ http: x http://a.b ftp://c www.d e.g. 5,000. 1960s, x.",
+            "a, b. c- d' e_ f@ g: h\u{e9}. i.\u{e9} j,\u{e9} k-\u{e9}l",
         ];
         for t in texts {
             let norm = Normalized::new(t);
