@@ -98,8 +98,9 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<f64>,
     /// Score at most this much of each text (bytes; K, M, G suffixes); a longer text is scored
-    /// on its first part and its record says so in "notice".
-    #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
+    /// on its first part and its record says so in "notice". Scoring takes about 11 bytes of
+    /// memory per byte of text (folded copy, tokens, offsets), so this bounds memory per worker.
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
     /// No progress line and no summary on stderr.
     #[arg(short, long)]
