@@ -1,7 +1,7 @@
 //! Where the time goes, per stage: `cargo bench --bench detectors [-- FILE.jsonl [MB]]`.
 //!
 //! Loads up to MB (default 20) of records from a JSON Lines file (default
-//! `bench-data/corpus.jsonl`, made by `benches/score.sh`), then times, single-threaded, each
+//! `bench-data/corpus-256mb.jsonl`, made by `benches/score.sh`), then times, single-threaded, each
 //! stage of `Checker::check` separately: building the document model (folding + tokenizing),
 //! every detector on its own, and the whole check (which adds sorting and resolving the
 //! findings). Prints ns per byte and MB/s per stage. Not a test: figures only.
@@ -20,7 +20,7 @@ fn main() {
     let path = args
         .first()
         .cloned()
-        .unwrap_or_else(|| "bench-data/corpus.jsonl".to_string());
+        .unwrap_or_else(|| "bench-data/corpus-256mb.jsonl".to_string());
     let max_mb: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20.0);
     let data = match std::fs::read_to_string(&path) {
         Ok(d) => d,
