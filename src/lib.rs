@@ -11,6 +11,7 @@
 //!
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
+pub mod batch;
 pub mod compare;
 pub mod config;
 pub mod detect;

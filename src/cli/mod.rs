@@ -7,6 +7,7 @@ mod eval;
 mod input;
 mod project;
 mod rules_cmd;
+mod score;
 mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,6 +50,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Align a copy with its source: every changed word, its class, and a faithfulness score.
     Compare(compare::CompareArgs),
+    /// Score many documents (JSON Lines, text files, folders) on all cores: one record each.
+    Score(score::ScoreArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -121,6 +124,7 @@ pub fn run() -> i32 {
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Score(a) => score::run(a),
     }
 }
 

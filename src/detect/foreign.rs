@@ -7,7 +7,7 @@
 //! the document, so one "Fonte do artigo" line makes "Dentro" Portuguese.
 
 use super::phrase::fold;
-use super::Detector;
+use super::{Detector, FastMap};
 use crate::finding::Hit;
 use crate::rules::{Kind, Origin, RuleTable};
 use crate::text::{Case, Document, TokenKind};
@@ -35,7 +35,7 @@ struct Lang {
 /// The compiled foreign-word detector.
 #[derive(Debug, Default)]
 pub struct ForeignDetector {
-    words: HashMap<String, Vec<Entry>>,
+    words: FastMap<String, Vec<Entry>>,
     langs: Vec<Lang>,
 }
 

@@ -8,8 +8,7 @@ pub mod markup;
 pub mod normalize;
 mod tokenize;
 
-pub use normalize::Normalized;
-
+pub use normalize::{Cursor, Normalized};
 pub use tokenize::{case_of, Case, Token, TokenKind};
 
 use std::ops::Range;

@@ -49,6 +49,19 @@ fn fold_char(c: char) -> Option<char> {
     })
 }
 
+/// ASCII bytes that always fold to themselves (lower-cased): everything but white space and
+/// bytes of multi-byte characters. A space or line break is one for one too unless it follows
+/// another one; that is decided in context.
+const ONE_FOR_ONE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !(b as u8).is_ascii_whitespace();
+        b += 1;
+    }
+    t
+};
+
 struct Builder<'a> {
     orig: &'a str,
     text: String,
@@ -120,6 +133,12 @@ impl Normalized {
     /// # Panics
     /// When `orig` is 4 GiB or longer (offsets are 32-bit); callers cap document sizes first.
     pub fn new(orig: &str) -> Normalized {
+        Self::build(orig, true)
+    }
+
+    /// `bulk`: copy one-for-one ASCII runs in bulk (always, except to test that it changes
+    /// nothing).
+    fn build(orig: &str, bulk: bool) -> Normalized {
         assert!(
             orig.len() < u32::MAX as usize,
             "documents are limited to 4 GiB"
@@ -138,6 +157,43 @@ impl Normalized {
             let starts_run =
                 byte.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80);
             if byte.is_ascii() && !starts_run {
+                // The hot path: a run of ASCII that folds one for one (letters, digits,
+                // punctuation, line breaks, single spaces) is copied and lower-cased in bulk.
+                let mut j = i;
+                while bulk && j < bytes.len() {
+                    j += bytes[j..]
+                        .iter()
+                        .position(|&c| !ONE_FOR_ONE[c as usize])
+                        .unwrap_or(bytes.len() - j);
+                    let Some(&c) = bytes.get(j) else { break };
+                    let after_space = if j > i {
+                        matches!(bytes[j - 1], b' ' | b'\n')
+                    } else {
+                        b.last_space
+                    };
+                    if c == b'\n' || (c == b' ' && !after_space) {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                // A letter right before non-ASCII may take a combining mark: leave it to the
+                // run below.
+                if j > i
+                    && bytes.get(j).is_some_and(|&n| n >= 0x80)
+                    && bytes[j - 1].is_ascii_alphabetic()
+                {
+                    j -= 1;
+                }
+                let last_space = j > i && matches!(bytes[j - 1], b' ' | b'\n');
+                if j > i {
+                    let f = b.text.len();
+                    b.text.push_str(&orig[i..j]);
+                    b.text[f..].make_ascii_lowercase();
+                    b.last_space = last_space;
+                    i = j;
+                    continue;
+                }
                 if byte == b'\r' {
                     let f = b.text.len();
                     let end = if bytes.get(i + 1) == Some(&b'\n') {
@@ -260,6 +316,26 @@ impl Normalized {
         }
     }
 
+    /// A [`Cursor`] for mapping spans in increasing order without a binary search each.
+    pub fn cursor(&self) -> Cursor<'_> {
+        Cursor {
+            norm: self,
+            start_k: 0,
+            end_k: 0,
+        }
+    }
+
+    /// Index of the last anchor at or before `i`, searching forward from `*k` (which only
+    /// moves forward: `i` must not decrease between calls with the same `k`).
+    #[inline]
+    fn anchor_from(&self, k: &mut usize, i: usize) -> Option<usize> {
+        let a = &self.anchors;
+        while *k + 1 < a.len() && a[*k + 1].folded as usize <= i {
+            *k += 1;
+        }
+        (a.get(*k)?.folded as usize <= i).then_some(*k)
+    }
+
     /// Map a folded span to the original span.
     #[inline]
     pub fn to_orig(&self, start: usize, end: usize) -> (usize, usize) {
@@ -268,6 +344,52 @@ impl Normalized {
             return (s, s);
         }
         (self.orig_start(start), self.orig_end(end))
+    }
+}
+
+/// Maps folded spans to original spans for spans visited in increasing order (starts never
+/// decrease, ends never decrease), in amortized constant time: the tokenizer's way.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    norm: &'a Normalized,
+    start_k: usize,
+    end_k: usize,
+}
+
+impl Cursor<'_> {
+    /// Same as [`Normalized::to_orig`].
+    #[inline]
+    pub fn to_orig(&mut self, start: usize, end: usize) -> (usize, usize) {
+        let n = self.norm;
+        if n.anchors.is_empty() {
+            return (start, end.max(start));
+        }
+        let s = match n.anchor_from(&mut self.start_k, start) {
+            None => start,
+            Some(k) => {
+                let a = n.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (start - a.folded as usize)
+                } else {
+                    a.orig as usize
+                }
+            }
+        };
+        if start >= end {
+            return (s, s);
+        }
+        let e = match n.anchor_from(&mut self.end_k, end - 1) {
+            None => end,
+            Some(k) => {
+                let a = n.anchors[k];
+                if a.lockstep {
+                    a.orig as usize + (end - a.folded as usize)
+                } else {
+                    n.anchors[k + 1].orig as usize
+                }
+            }
+        };
+        (s, e)
     }
 }
 
@@ -301,6 +423,45 @@ mod tests {
         let i = n.text.find(needle).unwrap();
         let (s, e) = n.to_orig(i, i + needle.len());
         &orig[s..e]
+    }
+
+    #[test]
+    fn cursor_maps_like_to_orig() {
+        for t in [
+            "Caf\u{e9}  \u{201c}quoted\u{201d} \u{2014} e\u{301}te\u{301}\r\nnext   line \u{2026} end",
+            "plain ascii only",
+            "\u{201c}\u{201d}\u{201c}",
+        ] {
+            let n = Normalized::new(t);
+            let len = n.text.len();
+            let mut c = n.cursor();
+            // Every span in increasing order of start, then end: as the tokenizer visits them.
+            for s in 0..=len {
+                let mut c2 = c.clone();
+                for e in s..=len {
+                    assert_eq!(c2.to_orig(s, e), n.to_orig(s, e), "{s}..{e} in {t:?}");
+                }
+                assert_eq!(c.to_orig(s, s), n.to_orig(s, s));
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_copy_changes_nothing() {
+        for t in [
+            "Plain text, with punctuation; and 123 numbers.\nNew line  two spaces\t tab.",
+            "CRLF\r\nlone CR\r end \u{0}\u{1} control \u{b}vt \u{c}ff",
+            "  leading spaces\n\n  indented   runs   ",
+            "Cafe\u{301} e\u{301}te\u{301} caf\u{e9} \u{201c}Quoted\u{201d} \u{2014} dash",
+            "A\u{300}B na\u{ef}ve \u{2026} ellipsis \u{a0}nbsp\u{a0} x",
+            "",
+            " ",
+        ] {
+            let fast = Normalized::build(t, true);
+            let slow = Normalized::build(t, false);
+            assert_eq!(fast.text, slow.text, "{t:?}");
+            assert_eq!(fast.anchors, slow.anchors, "{t:?}");
+        }
     }
 
     #[test]

@@ -103,6 +103,42 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Case of an original slice.
 pub fn case_of(s: &str) -> Case {
+    // ASCII (nearly every word) is counted byte by byte; anything else by characters.
+    let bytes = s.as_bytes();
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    for &b in bytes {
+        if b >= 0x80 {
+            return case_of_chars(s);
+        }
+        upper += usize::from(b.wrapping_sub(b'A') < 26);
+        lower += usize::from(b.wrapping_sub(b'a') < 26);
+    }
+    let first_upper = bytes.first().is_some_and(|b| b.is_ascii_uppercase());
+    case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper))
+}
+
+/// The case class from letter counts.
+#[inline]
+fn case_from_counts(
+    upper: usize,
+    lower: usize,
+    first_upper: bool,
+    upper_after_first: bool,
+) -> Case {
+    match (upper, lower) {
+        (0, 0) => Case::None,
+        (0, _) => Case::Lower,
+        (1, _) if first_upper => Case::Title,
+        (_, 0) if upper >= 2 => Case::Upper,
+        (1, 0) => Case::Title,
+        _ if first_upper && !upper_after_first => Case::Title,
+        _ => Case::Mixed,
+    }
+}
+
+/// [`case_of`] over characters (any script).
+fn case_of_chars(s: &str) -> Case {
     let mut upper = 0usize;
     let mut lower = 0usize;
     let mut first_upper = false;
@@ -119,15 +155,7 @@ pub fn case_of(s: &str) -> Case {
             lower += 1;
         }
     }
-    match (upper, lower) {
-        (0, 0) => Case::None,
-        (0, _) => Case::Lower,
-        (1, _) if first_upper => Case::Title,
-        (_, 0) if upper >= 2 => Case::Upper,
-        (1, 0) => Case::Title,
-        _ if first_upper && !upper_after_first => Case::Title,
-        _ => Case::Mixed,
-    }
+    case_from_counts(upper, lower, first_upper, upper_after_first)
 }
 
 const TERMINAL: &[u8] = b".!?";
@@ -165,6 +193,7 @@ pub(crate) fn tokenize(
     let mut bi = 0;
     // The masked region just skipped stands for a word (inline code).
     let mut word_masked = false;
+    let mut cursor = norm.cursor();
     while i < bytes.len() {
         if mi < masked.len() {
             let o = norm.orig_start(i);
@@ -256,7 +285,7 @@ pub(crate) fn tokenize(
         let case = match kind {
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
-                let (s, e) = norm.to_orig(start, end);
+                let (s, e) = cursor.to_orig(start, end);
                 case_of(&orig[s..e])
             }
         };
@@ -309,6 +338,51 @@ impl Token {
 fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
     let text = norm.text.as_str();
     let bytes = text.as_bytes();
+    // Fast path, most words: a run of ASCII letters and digits ended by a byte that can
+    // neither continue a word nor start a URL, e-mail, abbreviation or number separator
+    // (URL prefixes all need ':' or '.', which take the full path below).
+    {
+        let mut j = i;
+        let (mut digits, mut alphas) = (0usize, 0usize);
+        while let Some(&b) = bytes.get(j) {
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else if b.is_ascii_alphabetic() {
+                alphas += 1;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        let simple_end = match bytes.get(j) {
+            None => true,
+            // ':' may start a URL ("http://"); anything non-ASCII may be a letter.
+            Some(&b) if b == b':' || !b.is_ascii() => false,
+            // These join words, numbers, abbreviations and addresses, but only when a word
+            // character follows ("it's", "5,000", "u.s.", "a@b"): "word." and "word," are done.
+            Some(b'\'' | b'-' | b'.' | b',' | b'_' | b'@') => bytes
+                .get(j + 1)
+                .is_none_or(|&n| n.is_ascii() && !n.is_ascii_alphanumeric()),
+            Some(_) => true,
+        };
+        if j > i && simple_end {
+            let kind = if bytes[i].is_ascii_digit() {
+                TokenKind::Number
+            } else if digits > 0 && alphas > 0 {
+                TokenKind::Code
+            } else {
+                TokenKind::Word
+            };
+            return (j, kind);
+        }
+    }
+    scan_word_full(orig, norm, i)
+}
+
+/// [`scan_word`] without the fast path: every word shape.
+fn scan_word_full(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
+    let text = norm.text.as_str();
+    let bytes = text.as_bytes();
     // URLs first: they contain characters that would otherwise split them.
     let rest = &bytes[i..];
     if rest.starts_with(b"http://")
@@ -342,7 +416,7 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
             j += 1;
             continue;
         }
-        // The character after `c` (which may be multi-byte: `word✓`).
+        // `c` may be a multi-byte character (`49°`): look past all of it.
         let next = char_at(text, j + c.len_utf8());
         let next_is_word = next.is_some_and(is_word_char);
         match c {
@@ -452,6 +526,53 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         toks(s).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_full_scans() {
+        let texts = [
+            "Don't stop—self-government, U.S. policy. 5,000 people in 1960s; e.g. x_y and a1b2.",
+            "Visit https://example.com/a?b=1 or www.example.org, mail info@example.com now!",
+            "thatRussia CyberCrimeSecurity iPhone ALLCAPS McDonald 2nd 1.50 3:15 #tag @handle",
+            "caf\u{e9} na\u{ef}ve r\u{e9}sum\u{e9}s Stra\u{df}e 49\u{b0} word\u{2122} \u{c9}t\u{e9}",
+            "end-of-text a.b.c. it's rock 'n' roll 'quoted' -dash- x",
+            "ends with a word",
+            "Word. Word, word- word' word_ word@ http: x http://a.b ftp://c www.d e.g. 5,000. 1960s, x.",
+            "a, b. c- d' e_ f@ g: h\u{e9}. i.\u{e9} j,\u{e9} k-\u{e9}l",
+        ];
+        for t in texts {
+            let norm = Normalized::new(t);
+            let text = norm.text.as_str();
+            for (i, c) in text.char_indices() {
+                let starts = is_word_char(c)
+                    && text[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|p| !is_word_char(p));
+                if starts {
+                    assert_eq!(
+                        scan_word(t, &norm, i),
+                        scan_word_full(t, &norm, i),
+                        "at {i} in {t:?}"
+                    );
+                }
+            }
+        }
+        for w in [
+            "", "a", "A", "Ab", "AB", "aB", "ABc", "McDonald", "iPhone", "123", "A1", "a-B", "I",
+            "USA's", "x1Y", "ab",
+        ] {
+            assert_eq!(case_of(w), case_of_chars(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn multibyte_after_a_word() {
+        assert_eq!(
+            words("49° and 54° 40'"),
+            ["49", "°", "and", "54", "°", "40", "'"]
+        );
+        assert_eq!(words("caf\u{e9}\u{2122}s"), ["caf\u{e9}", "\u{2122}", "s"]);
     }
 
     #[test]

@@ -1,0 +1,852 @@
+//! Batch scoring building blocks: JSON Lines records in, one output record per document out.
+//!
+//! Nothing here prints, spawns threads or exits; the `unspun score` command (in the binary)
+//! owns the pipeline, the progress display and the exit code. What lives here is what a
+//! library user scoring a corpus of their own would need too:
+//!
+//! * [`read_line_capped`]: read one line from a `BufRead` without ever holding more than a cap
+//!   (a single 3 GB line must not take 3 GB of memory);
+//! * [`parse_record`]: pull the text and id fields out of a JSON object line, borrowing the text
+//!   when it has no escapes, with serde_json's error message and column on failure;
+//! * [`parse_truncated_record`]: the same, leniently, on the first part of an over-long line;
+//! * [`Record`]: the output record (the document object's `score`, `words`, `findings`, plus
+//!   `id` or `path`, `counts`, `flagged`, `notice` and `error`), rendered as JSON or CSV.
+//!
+//! ```
+//! use unspun::batch::{parse_record, Fields, Record, FindingsMode};
+//! let fields = Fields::default();
+//! let line = r#"{"id": "a1", "text": "He said thatRussia was ready."}"#;
+//! let rec = parse_record(line, 1, &fields).unwrap();
+//! assert_eq!(rec.id, serde_json::json!("a1"));
+//! let checker = unspun::Checker::builder().build().unwrap();
+//! let report = checker.check(&rec.text);
+//! let out = Record::scored(Some(&rec.id), None, &report, FindingsMode::Top(5), None);
+//! assert!(out.to_json().starts_with(r#"{"id":"a1","score":"#));
+//! ```
+
+use crate::finding::{Category, Finding};
+use crate::Report;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead};
+
+/// Which JSON fields hold the text and the id.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The text field (default `text`).
+    pub text: String,
+    /// The id field (default `id`); when absent the line number is the id.
+    pub id: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            text: "text".to_string(),
+            id: "id".to_string(),
+        }
+    }
+}
+
+/// A parsed input record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputRecord<'a> {
+    /// The id field's value as given (string, number, anything), or the line number.
+    pub id: Value,
+    /// The text, borrowed from the line when it has no escapes.
+    pub text: Cow<'a, str>,
+}
+
+/// A record that could not be scored: its id when it was readable, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordError {
+    /// The id field's value, or the line number.
+    pub id: Value,
+    /// `line 1234: expected value at column 17`.
+    pub message: String,
+}
+
+/// Read the next line from `r` into `buf` (appending, without the `\n`), keeping at most `cap`
+/// bytes of it; the rest of an over-long line is read and dropped, so memory stays bounded
+/// whatever the input.
+///
+/// Returns `None` at end of input, else `Some(n)` with the line's full length in bytes
+/// (`n > cap` means it was cut), not counting the `\n`.
+pub fn read_line_capped<R: BufRead + ?Sized>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<usize>> {
+    let mut len = 0usize;
+    let mut any = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(if any { Some(len) } else { None });
+        }
+        any = true;
+        let (chunk, used, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (&avail[..i], i + 1, true),
+            None => (avail, avail.len(), false),
+        };
+        let room = cap.saturating_sub(len);
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        len += chunk.len();
+        r.consume(used);
+        if done {
+            return Ok(Some(len));
+        }
+    }
+}
+
+/// Parse one JSON Lines record: a JSON object with a string field `fields.text` and an
+/// optional `fields.id` (any JSON value; the line number when absent). `line_no` is 1-based
+/// and appears in error messages as `line 1234: ...`.
+pub fn parse_record<'a>(
+    line: &'a str,
+    line_no: u64,
+    fields: &Fields,
+) -> Result<InputRecord<'a>, RecordError> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed = RecordSeed { fields }
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|_| p));
+    match parsed {
+        Ok(p) => {
+            let id = p.id.unwrap_or_else(|| Value::from(line_no));
+            match p.text {
+                Some(text) => Ok(InputRecord { id, text }),
+                None => Err(RecordError {
+                    id,
+                    message: format!("line {line_no}: no field '{}'", fields.text),
+                }),
+            }
+        }
+        Err(e) => Err(RecordError {
+            id: Value::from(line_no),
+            message: json_error(line_no, &e),
+        }),
+    }
+}
+
+/// `line 12: expected value at column 17` from a serde_json error on a one-line document.
+fn json_error(line_no: u64, e: &serde_json::Error) -> String {
+    let mut msg = e.to_string();
+    if let Some(i) = msg.rfind(" at line ") {
+        msg.truncate(i);
+    }
+    if e.column() > 0 {
+        format!("line {line_no}: {msg} at column {}", e.column())
+    } else {
+        format!("line {line_no}: {msg}")
+    }
+}
+
+/// Check a line's bytes are UTF-8; the error names the line and the column (in bytes).
+pub fn line_str(line: &[u8], line_no: u64) -> Result<&str, String> {
+    std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "line {line_no}: invalid UTF-8 at column {}",
+            e.valid_up_to() + 1
+        )
+    })
+}
+
+struct RecordSeed<'f> {
+    fields: &'f Fields,
+}
+
+struct Parsed<'a> {
+    id: Option<Value>,
+    text: Option<Cow<'a, str>>,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Parsed<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Parsed<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Parsed<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed<'de>, A::Error> {
+        let mut p = Parsed {
+            id: None,
+            text: None,
+        };
+        while let Some(key) = map.next_key_seed(KeySeed {
+            fields: self.fields,
+        })? {
+            match key {
+                Key::Text => p.text = Some(map.next_value::<TextValue<'de>>()?.0),
+                Key::Id => p.id = Some(map.next_value::<Value>()?),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+enum Key {
+    Text,
+    Id,
+    Other,
+}
+
+struct KeySeed<'f> {
+    fields: &'f Fields,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(if v == self.fields.text {
+            Key::Text
+        } else if v == self.fields.id {
+            Key::Id
+        } else {
+            Key::Other
+        })
+    }
+}
+
+struct TextValue<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for TextValue<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(TextValue(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TextValue(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(TextValue(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Leniently parse the first `prefix.len()` bytes of an over-long record line: find the text
+/// field at the top level of the object and decode its string as far as the prefix goes (the
+/// id too, when it comes before the text or right after it within the prefix).
+pub fn parse_truncated_record(
+    prefix: &[u8],
+    line_no: u64,
+    fields: &Fields,
+) -> Result<InputRecord<'static>, RecordError> {
+    // The cut may fall inside a character: keep the valid part.
+    let prefix = match std::str::from_utf8(prefix) {
+        Ok(s) => s,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&prefix[..e.valid_up_to()]).expect("valid up to here")
+        }
+        Err(e) => {
+            return Err(RecordError {
+                id: Value::from(line_no),
+                message: format!(
+                    "line {line_no}: invalid UTF-8 at column {}",
+                    e.valid_up_to() + 1
+                ),
+            })
+        }
+    };
+    let mut sc = Scanner {
+        s: prefix.as_bytes(),
+        i: 0,
+    };
+    let fail = |id: Option<Value>, what: String| RecordError {
+        id: id.unwrap_or_else(|| Value::from(line_no)),
+        message: format!("line {line_no}: {what}"),
+    };
+    let mut id: Option<Value> = None;
+    let mut text: Option<String> = None;
+    sc.ws();
+    if sc.peek() != Some(b'{') {
+        return Err(fail(None, "expected a JSON object at column 1".into()));
+    }
+    sc.i += 1;
+    loop {
+        sc.ws();
+        match sc.peek() {
+            Some(b'}') => break,
+            Some(b'"') => {}
+            None => break,
+            Some(_) => {
+                return Err(fail(
+                    id,
+                    format!("expected a field name at column {}", sc.i + 1),
+                ))
+            }
+        }
+        let Some((key, _)) = sc.string() else { break };
+        sc.ws();
+        if sc.peek() != Some(b':') {
+            if sc.peek().is_none() {
+                break;
+            }
+            return Err(fail(id, format!("expected ':' at column {}", sc.i + 1)));
+        }
+        sc.i += 1;
+        sc.ws();
+        let start = sc.i;
+        if key == fields.text {
+            if sc.peek() != Some(b'"') {
+                return Err(fail(
+                    id,
+                    format!(
+                        "field '{}' is not a string at column {}",
+                        fields.text,
+                        start + 1
+                    ),
+                ));
+            }
+            let (t, _) = sc.string().unwrap_or_default();
+            text = Some(t);
+            if id.is_some() {
+                break;
+            }
+        } else {
+            let complete = sc.skip_value();
+            if key == fields.id && complete {
+                id = serde_json::from_str(&prefix[start..sc.i]).ok();
+                if text.is_some() {
+                    break;
+                }
+            }
+            if !complete {
+                break;
+            }
+        }
+        sc.ws();
+        match sc.peek() {
+            Some(b',') => sc.i += 1,
+            _ => break,
+        }
+    }
+    match text {
+        Some(t) => Ok(InputRecord {
+            id: id.unwrap_or_else(|| Value::from(line_no)),
+            text: Cow::Owned(t),
+        }),
+        None => Err(fail(
+            id,
+            format!(
+                "no field '{}' in the first {} bytes of this over-long record",
+                fields.text,
+                prefix.len()
+            ),
+        )),
+    }
+}
+
+/// A forgiving scanner over possibly cut JSON.
+struct Scanner<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    /// Decode the string at `i` (which is a `"`); returns it and whether it was closed. Stops
+    /// quietly at the end of the input or at a broken escape.
+    fn string(&mut self) -> Option<(String, bool)> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let rest = &self.s[self.i..];
+            let Some(j) = memchr::memchr2(b'"', b'\\', rest) else {
+                out.push_str(std::str::from_utf8(rest).unwrap_or(""));
+                self.i = self.s.len();
+                return Some((out, false));
+            };
+            out.push_str(std::str::from_utf8(&rest[..j]).unwrap_or(""));
+            self.i += j;
+            if rest[j] == b'"' {
+                self.i += 1;
+                return Some((out, true));
+            }
+            // An escape.
+            let Some(&e) = self.s.get(self.i + 1) else {
+                self.i = self.s.len();
+                return Some((out, false));
+            };
+            self.i += 2;
+            let c = match e {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => match self.hex4() {
+                    Some(hi @ 0xD800..=0xDBFF) => {
+                        if self.s.get(self.i) == Some(&b'\\')
+                            && self.s.get(self.i + 1) == Some(&b'u')
+                        {
+                            self.i += 2;
+                            match self.hex4() {
+                                Some(lo @ 0xDC00..=0xDFFF) => {
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        .unwrap_or('\u{FFFD}')
+                                }
+                                Some(_) => '\u{FFFD}',
+                                None => {
+                                    self.i = self.s.len();
+                                    return Some((out, false));
+                                }
+                            }
+                        } else {
+                            '\u{FFFD}'
+                        }
+                    }
+                    Some(u) => char::from_u32(u).unwrap_or('\u{FFFD}'),
+                    None => {
+                        self.i = self.s.len();
+                        return Some((out, false));
+                    }
+                },
+                _ => {
+                    self.i = self.s.len();
+                    return Some((out, false));
+                }
+            };
+            out.push(c);
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        let v = u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()?;
+        self.i += 4;
+        Some(v)
+    }
+
+    /// Skip one value; `false` when the input ended inside it.
+    fn skip_value(&mut self) -> bool {
+        match self.peek() {
+            None => false,
+            Some(b'"') => self.string().is_some_and(|(_, closed)| closed),
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                while let Some(c) = self.peek() {
+                    match c {
+                        b'"' => {
+                            if !self.string().is_some_and(|(_, closed)| closed) {
+                                return false;
+                            }
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.i += 1;
+                                return true;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+                false
+            }
+            Some(_) => {
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        return true;
+                    }
+                    self.i += 1;
+                }
+                false
+            }
+        }
+    }
+}
+
+/// Cut `text` to at most `max` bytes, on a char boundary.
+pub fn truncate_at_char(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Which findings an output record carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingsMode {
+    /// No `findings` field.
+    None,
+    /// The N most confident (ties: earlier first), listed in text order.
+    Top(usize),
+    /// All of them.
+    All,
+}
+
+/// Findings per category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub swap: usize,
+    pub foreign: usize,
+    pub boilerplate: usize,
+    pub glue: usize,
+    pub garble: usize,
+}
+
+impl Counts {
+    /// Count a report's findings.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.category {
+                Category::Swap => c.swap += 1,
+                Category::Foreign => c.foreign += 1,
+                Category::Boilerplate => c.boilerplate += 1,
+                Category::Glue => c.glue += 1,
+                Category::Garble => c.garble += 1,
+            }
+        }
+        c
+    }
+}
+
+/// One output record: a scored document, or an error in its place.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record<'a> {
+    /// The record's id (JSON Lines input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a Value>,
+    /// The file (plain-text input, or the JSON Lines file when several inputs are given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    /// Faithfulness score, 0 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Number of words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<usize>,
+    /// Findings per category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Counts>,
+    /// `score < threshold`, when a threshold was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flagged: Option<bool>,
+    /// The findings, in text order (see [`FindingsMode`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<&'a Finding>>,
+    /// Something the reader should know, e.g. that only the first part of the text was scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// Why this record could not be scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl<'a> Record<'a> {
+    /// The record of a scored document.
+    pub fn scored(
+        id: Option<&'a Value>,
+        path: Option<&'a str>,
+        report: &'a Report,
+        mode: FindingsMode,
+        threshold: Option<f64>,
+    ) -> Record<'a> {
+        Record {
+            id,
+            path,
+            score: Some(report.score),
+            words: Some(report.words),
+            counts: Some(Counts::of(&report.findings)),
+            flagged: threshold.map(|t| report.score < t),
+            findings: select_findings(&report.findings, mode),
+            notice: None,
+            error: None,
+        }
+    }
+
+    /// The record of a document that could not be scored.
+    pub fn failed(id: Option<&'a Value>, path: Option<&'a str>, error: String) -> Record<'a> {
+        Record {
+            id,
+            path,
+            score: None,
+            words: None,
+            counts: None,
+            flagged: None,
+            findings: None,
+            notice: None,
+            error: Some(error),
+        }
+    }
+
+    /// One JSON line (without the newline).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("records serialize")
+    }
+
+    /// Append one JSON line with its newline.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        serde_json::to_writer(&mut *out, self).expect("records serialize");
+        out.push(b'\n');
+    }
+
+    /// Append one CSV row (columns as in [`CSV_HEADER`]) with its newline.
+    pub fn write_csv(&self, out: &mut Vec<u8>) {
+        let id = match self.id {
+            None => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+        };
+        let mut cols: Vec<Cow<str>> = vec![
+            csv_field(&id),
+            csv_field(self.path.unwrap_or("")),
+            self.score
+                .map_or(Cow::Borrowed(""), |s| Cow::Owned(s.to_string())),
+            self.words
+                .map_or(Cow::Borrowed(""), |w| Cow::Owned(w.to_string())),
+        ];
+        let c = self.counts;
+        for n in [
+            c.map(|c| c.swap),
+            c.map(|c| c.foreign),
+            c.map(|c| c.boilerplate),
+            c.map(|c| c.glue),
+            c.map(|c| c.garble),
+        ] {
+            cols.push(n.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())));
+        }
+        cols.push(Cow::Borrowed(match self.flagged {
+            None => "",
+            Some(true) => "true",
+            Some(false) => "false",
+        }));
+        cols.push(csv_field(self.notice.as_deref().unwrap_or("")));
+        cols.push(csv_field(self.error.as_deref().unwrap_or("")));
+        out.extend_from_slice(cols.join(",").as_bytes());
+        out.push(b'\n');
+    }
+}
+
+/// The CSV header row (with its newline).
+pub const CSV_HEADER: &str =
+    "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error\n";
+
+/// Quote a CSV field when needed (RFC 4180).
+fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The findings an output record carries.
+pub fn select_findings(findings: &[Finding], mode: FindingsMode) -> Option<Vec<&Finding>> {
+    match mode {
+        FindingsMode::None => None,
+        FindingsMode::All => Some(findings.iter().collect()),
+        FindingsMode::Top(n) => {
+            let mut idx: Vec<usize> = (0..findings.len()).collect();
+            // Stable: among equal confidences the earlier finding wins.
+            idx.sort_by(|&a, &b| findings[b].confidence.total_cmp(&findings[a].confidence));
+            idx.truncate(n);
+            idx.sort_unstable();
+            Some(idx.into_iter().map(|i| &findings[i]).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn record_fields_and_borrowing() {
+        let f = Fields::default();
+        let r = parse_record(r#"{"meta":{"a":[1,2]},"text":"plain","id":7}"#, 3, &f).unwrap();
+        assert_eq!(r.id, json!(7));
+        assert!(matches!(r.text, Cow::Borrowed("plain")));
+        let r = parse_record(r#"{"text":"a\nb \u00e9"}"#, 3, &f).unwrap();
+        assert_eq!(r.id, json!(3));
+        assert_eq!(r.text, "a\nb \u{e9}");
+        let f = Fields {
+            text: "body".into(),
+            id: "url".into(),
+        };
+        let r = parse_record(r#"{"text":"no","body":"yes","url":"http://x"}"#, 1, &f).unwrap();
+        assert_eq!((r.id, r.text.as_ref()), (json!("http://x"), "yes"));
+    }
+
+    #[test]
+    fn record_errors_name_line_and_column() {
+        let f = Fields::default();
+        let e = parse_record(r#"{"id": 1, "text": }"#, 1234, &f).unwrap_err();
+        assert_eq!(e.message, "line 1234: expected value at column 19");
+        assert_eq!(e.id, json!(1234));
+        let e = parse_record(r#"{"id": "x", "body": "t"}"#, 5, &f).unwrap_err();
+        assert_eq!(e.message, "line 5: no field 'text'");
+        assert_eq!(e.id, json!("x"));
+        let e = parse_record(r#"{"text": 5}"#, 2, &f).unwrap_err();
+        assert!(e
+            .message
+            .starts_with("line 2: invalid type: integer `5`, expected a string"));
+        let e = parse_record(r#"[1]"#, 2, &f).unwrap_err();
+        assert!(
+            e.message.contains("expected a JSON object"),
+            "{}",
+            e.message
+        );
+        let e = parse_record(r#"{"text": "a"} x"#, 9, &f).unwrap_err();
+        assert!(
+            e.message.starts_with("line 9: trailing characters"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            line_str(b"{\"text\": \"\xff\"}", 4).unwrap_err(),
+            "line 4: invalid UTF-8 at column 11"
+        );
+    }
+
+    #[test]
+    fn capped_lines() {
+        let data = b"short\nthis line is long\n\nlast";
+        let mut r = io::BufReader::with_capacity(4, &data[..]);
+        let mut lines = Vec::new();
+        loop {
+            let mut buf = Vec::new();
+            match read_line_capped(&mut r, &mut buf, 8).unwrap() {
+                None => break,
+                Some(n) => lines.push((String::from_utf8(buf).unwrap(), n)),
+            }
+        }
+        assert_eq!(
+            lines,
+            [
+                ("short".to_string(), 5),
+                ("this lin".to_string(), 17),
+                (String::new(), 0),
+                ("last".to_string(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn truncated_records() {
+        let f = Fields::default();
+        let line = r#"{"id": {"k": "a\"}"}, "skip": [1, "]", {"x": null}], "text": "caf\u00e9 \"quoted\" and more"#;
+        let r = parse_truncated_record(line.as_bytes(), 8, &f).unwrap();
+        assert_eq!(r.id, json!({"k": "a\"}"}));
+        assert_eq!(r.text, "caf\u{e9} \"quoted\" and more");
+        // Cut inside an escape and inside a multi-byte character.
+        let r = parse_truncated_record(br#"{"text": "ab\u00"#, 8, &f).unwrap();
+        assert_eq!((r.id, r.text.as_ref()), (json!(8), "ab"));
+        let r = parse_truncated_record(
+            "{\"text\": \"x\u{e9}".as_bytes().split_last().unwrap().1,
+            8,
+            &f,
+        )
+        .unwrap();
+        assert_eq!(r.text, "x");
+        // The id after a closed text within the prefix is still found.
+        let r = parse_truncated_record(br#"{"text": "t", "id": "z", "pad": "...."#, 1, &f).unwrap();
+        assert_eq!(r.id, json!("z"));
+        let e = parse_truncated_record(br#"{"other": "aaaaaaaa"#, 6, &f).unwrap_err();
+        assert!(e
+            .message
+            .starts_with("line 6: no field 'text' in the first"));
+        let e = parse_truncated_record(br#"{"text": 12345"#, 6, &f).unwrap_err();
+        assert!(e.message.contains("not a string"));
+    }
+
+    #[test]
+    fn top_findings_are_most_confident_in_text_order() {
+        let mk = |start: usize, confidence: f64| Finding {
+            rule: "r".into(),
+            category: Category::Swap,
+            severity: crate::Severity::Warning,
+            start,
+            end: start + 1,
+            line: 1,
+            column: start + 1,
+            text: "x".into(),
+            suggestion: None,
+            message: String::new(),
+            confidence,
+            language: None,
+        };
+        let fs = vec![mk(0, 0.5), mk(1, 0.9), mk(2, 0.5), mk(3, 0.95), mk(4, 0.1)];
+        let top: Vec<usize> = select_findings(&fs, FindingsMode::Top(3))
+            .unwrap()
+            .iter()
+            .map(|f| f.start)
+            .collect();
+        assert_eq!(top, [0, 1, 3]);
+        assert!(select_findings(&fs, FindingsMode::None).is_none());
+        assert_eq!(select_findings(&fs, FindingsMode::All).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn csv_rows_quote() {
+        let id = json!("a,\"b\"");
+        let r = Record::failed(Some(&id), None, "line 3: bad\nthing".into());
+        let mut out = Vec::new();
+        r.write_csv(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a,\"\"b\"\"\",,,,,,,,,,,\"line 3: bad\nthing\"\n"
+        );
+        assert_eq!(CSV_HEADER.matches(',').count(), 11);
+    }
+}

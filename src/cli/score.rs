@@ -1,0 +1,977 @@
+//! `unspun score`: batch scoring on all cores, in input order, in bounded memory.
+//!
+//! The pipeline: a reader thread cuts the inputs into batches (about [`BATCH_BYTES`] of input,
+//! or one big document alone); worker threads parse, score and render whole batches; the main
+//! thread writes the rendered batches in input order and draws the progress line. The reader
+//! never runs more than [`WINDOW_PER_WORKER`] batches per worker ahead of the writer, so memory
+//! stays bounded whatever the input size, and a single document is never read past
+//! `--max-doc-bytes`.
+
+use super::input::{self, Input};
+use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use clap::{Args, ValueEnum};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use unspun::batch::{self, Fields, FindingsMode, InputRecord, Record, RecordError};
+use unspun::Checker;
+
+/// Input bytes per batch (a bigger document makes a batch of its own).
+const BATCH_BYTES: usize = 256 * 1024;
+/// Documents per batch at most.
+const BATCH_DOCS: usize = 2048;
+/// Batches in flight (read but not yet written) per worker.
+const WINDOW_PER_WORKER: u64 = 4;
+/// How many findings `--findings top` keeps.
+const TOP_FINDINGS: usize = 5;
+/// Room for the JSON around the text when reading a record line.
+const LINE_SLACK: usize = 1 << 20;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    /// One JSON object per document.
+    Jsonl,
+    /// One row per document: id, path, score, words, counts per category, flagged, notice, error.
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingsArg {
+    /// No findings in the records (scores and counts only).
+    None,
+    /// The 5 most confident findings, in text order.
+    Top,
+    /// Every finding.
+    All,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// `.jsonl`/`.ndjson` files and stdin starting with `{` are JSON Lines, the rest is text.
+    Auto,
+    /// Every input is JSON Lines.
+    Jsonl,
+    /// Every input is one plain-text document.
+    Text,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit codes: 0 all scored, 2 a document scored below --fail-under, 1 a record or input could not be scored (its output record has an \"error\"; every other record is still scored)."
+)]
+pub struct ScoreArgs {
+    /// JSON Lines files (.jsonl, .ndjson), text files, folders (walked recursively, one
+    /// document per file) or `-` for stdin.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub inputs: Vec<String>,
+    /// Write the records to FILE (atomically, via a temporary file) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutFormat::Jsonl)]
+    pub format: OutFormat,
+    /// Findings in each JSON record.
+    #[arg(long, value_enum, default_value_t = FindingsArg::Top)]
+    pub findings: FindingsArg,
+    /// JSON field that holds the text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub text_field: String,
+    /// JSON field that holds the id (default: the line number when the field is absent).
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id_field: String,
+    /// How to read the inputs.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Add "flagged": true to records scoring below SCORE (false to the others).
+    #[arg(long, value_name = "SCORE")]
+    pub threshold: Option<f64>,
+    /// Exit with 2 if any document scores below SCORE.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+    /// Score at most this much of each text (bytes; K, M, G suffixes); a longer text is scored
+    /// on its first part and its record says so in "notice". Scoring takes about 11 bytes of
+    /// memory per byte of text (folded copy, tokens, offsets), so this bounds memory per worker.
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+    /// No progress line and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+/// `50M` → 52428800.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 1usize << 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: usize = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 50M, 512K, 1000000)"))?;
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!("'{s}' is out of range")),
+    }
+}
+
+/// One thing to score, as the reader found it.
+enum Item {
+    /// A JSON Lines record: its bytes are `buf[range]`, `len` is the whole line's length
+    /// (more than the range when the line was cut).
+    Line {
+        src: Arc<str>,
+        line_no: u64,
+        range: Range<usize>,
+        len: usize,
+    },
+    /// A plain-text document in `buf[range]`; `cut` when the file goes on past the cap.
+    Text {
+        src: Arc<str>,
+        range: Range<usize>,
+        cut: bool,
+    },
+    /// An input that could not be read.
+    Failed {
+        src: Arc<str>,
+        line_no: Option<u64>,
+        msg: String,
+    },
+}
+
+struct Batch {
+    seq: u64,
+    buf: Vec<u8>,
+    items: Vec<Item>,
+    /// Input bytes this batch stands for.
+    bytes: u64,
+}
+
+/// Per-batch (and total) figures.
+#[derive(Default, Clone)]
+struct Stats {
+    docs: u64,
+    errors: u64,
+    bytes: u64,
+    /// Scores by decile: [0,10), [10,20), ..., [90,100].
+    deciles: [u64; 10],
+    flagged: u64,
+    below: u64,
+}
+
+impl Stats {
+    fn add(&mut self, o: &Stats) {
+        self.docs += o.docs;
+        self.errors += o.errors;
+        self.bytes += o.bytes;
+        for (a, b) in self.deciles.iter_mut().zip(o.deciles) {
+            *a += b;
+        }
+        self.flagged += o.flagged;
+        self.below += o.below;
+    }
+}
+
+struct Done {
+    seq: u64,
+    out: Vec<u8>,
+    stats: Stats,
+}
+
+/// The reorder window: the reader may not start batch `s` before `s < written + size`.
+struct Window {
+    written: Mutex<u64>,
+    cv: Condvar,
+    size: u64,
+}
+
+impl Window {
+    fn wait_for(&self, seq: u64) {
+        let mut w = self.written.lock().expect("window lock");
+        while seq >= *w + self.size {
+            w = self.cv.wait(w).expect("window lock");
+        }
+    }
+
+    fn advance(&self, written: u64) {
+        *self.written.lock().expect("window lock") = written;
+        self.cv.notify_all();
+    }
+}
+
+/// What workers need to turn items into records.
+struct Ctx<'a> {
+    checker: &'a Checker,
+    fields: Fields,
+    findings: FindingsMode,
+    format: OutFormat,
+    threshold: Option<f64>,
+    fail_under: Option<f64>,
+    max_doc: usize,
+    /// Name the file in JSON Lines records too (several inputs).
+    line_paths: bool,
+}
+
+pub fn run(args: ScoreArgs) -> i32 {
+    let Some(checker) = args.packs.checker() else {
+        return EXIT_ERROR;
+    };
+    let workers = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+
+    // Expand the arguments one by one so a missing path keeps its place in the output.
+    let mut sources: Vec<Source> = Vec::new();
+    for p in &args.inputs {
+        let (found, errors) = input::collect(std::slice::from_ref(p));
+        let dir = p != "-" && Path::new(p).is_dir();
+        sources.extend(found.into_iter().map(|i| Source::Input(i, dir)));
+        sources.extend(errors.into_iter().map(|e| Source::Missing(p.clone(), e)));
+    }
+    let total_bytes = known_size(&sources);
+    let line_paths = sources.len() > 1;
+
+    let progress = !args.quiet && io::stderr().is_terminal();
+    let mut sink = match Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if args.format == OutFormat::Csv {
+        sink.write(batch::CSV_HEADER.as_bytes());
+    }
+
+    let ctx = Ctx {
+        checker: &checker,
+        fields: Fields {
+            text: args.text_field.clone(),
+            id: args.id_field.clone(),
+        },
+        findings: match args.findings {
+            FindingsArg::None => FindingsMode::None,
+            FindingsArg::Top => FindingsMode::Top(TOP_FINDINGS),
+            FindingsArg::All => FindingsMode::All,
+        },
+        format: args.format,
+        threshold: args.threshold,
+        fail_under: args.fail_under,
+        max_doc: args.max_doc_bytes,
+        line_paths,
+    };
+    let window = Window {
+        written: Mutex::new(0),
+        cv: Condvar::new(),
+        size: WINDOW_PER_WORKER * workers as u64 + 2,
+    };
+    let reader_cfg = ReaderCfg {
+        format: args.input_format,
+        max_doc: args.max_doc_bytes,
+    };
+    quiet_panics();
+    let start = Instant::now();
+    let mut total = Stats::default();
+    let mut bar = Progress::new(progress, total_bytes);
+
+    std::thread::scope(|s| {
+        let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(window.size as usize);
+        let (done_tx, done_rx) = mpsc::sync_channel::<Done>(window.size as usize);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let window = &window;
+        let reader_cfg = &reader_cfg;
+        s.spawn(move || read_all(sources, reader_cfg, window, job_tx));
+        for _ in 0..workers {
+            let job_rx = Arc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            let ctx = &ctx;
+            s.spawn(move || work(ctx, &job_rx, &done_tx));
+        }
+        drop(done_tx);
+        write_all(&done_rx, window, &mut sink, &mut total, &mut bar);
+    });
+    bar.clear();
+    if let Err(e) = sink.finish() {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    if !args.quiet {
+        eprintln!("{}", summary(&total, start.elapsed(), &args));
+    }
+    if total.errors > 0 {
+        EXIT_ERROR
+    } else if total.below > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// An input argument, expanded.
+enum Source {
+    /// A file or stdin; `true` when found by walking a folder (always plain text then).
+    Input(Input, bool),
+    /// A path that does not exist or could not be walked: the argument and the message.
+    Missing(String, String),
+}
+
+/// Total input size when every input is a regular file (for the ETA).
+fn known_size(sources: &[Source]) -> Option<u64> {
+    let mut total = 0;
+    for s in sources {
+        let meta = match s {
+            Source::Input(Input::File(p), _) => std::fs::metadata(p).ok()?,
+            Source::Input(Input::Stdin, _) => std::fs::metadata("/dev/stdin").ok()?,
+            Source::Missing(..) => continue,
+        };
+        if !meta.is_file() {
+            return None;
+        }
+        total += meta.len();
+    }
+    Some(total)
+}
+
+struct ReaderCfg {
+    format: InputFormat,
+    max_doc: usize,
+}
+
+/// Cuts the inputs into batches and hands them to the workers, staying within the window.
+struct Batcher<'a> {
+    cur: Batch,
+    window: &'a Window,
+    tx: SyncSender<Batch>,
+}
+
+impl Batcher<'_> {
+    fn full(&self) -> bool {
+        self.cur.buf.len() >= BATCH_BYTES || self.cur.items.len() >= BATCH_DOCS
+    }
+
+    /// Send the current batch (if it has anything). `false` when nobody listens any more.
+    fn flush(&mut self) -> bool {
+        if self.cur.items.is_empty() {
+            // Bytes of blank lines still count as read.
+            if self.cur.bytes == 0 {
+                return true;
+            }
+        }
+        let seq = self.cur.seq;
+        self.window.wait_for(seq);
+        let next = Batch {
+            seq: seq + 1,
+            buf: Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
+            items: Vec::new(),
+            bytes: 0,
+        };
+        let b = std::mem::replace(&mut self.cur, next);
+        self.tx.send(b).is_ok()
+    }
+
+    fn failed(&mut self, src: &Arc<str>, line_no: Option<u64>, msg: String) {
+        self.cur.items.push(Item::Failed {
+            src: Arc::clone(src),
+            line_no,
+            msg,
+        });
+    }
+}
+
+fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSender<Batch>) {
+    let mut b = Batcher {
+        cur: Batch {
+            seq: 0,
+            buf: Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
+            items: Vec::new(),
+            bytes: 0,
+        },
+        window,
+        tx,
+    };
+    for source in sources {
+        let (inp, walked) = match source {
+            Source::Input(i, walked) => (i, walked),
+            Source::Missing(arg, msg) => {
+                b.failed(&Arc::from(arg.as_str()), None, msg);
+                if b.full() && !b.flush() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let label: Arc<str> = Arc::from(inp.label().as_str());
+        let reader: Box<dyn BufRead> = match &inp {
+            Input::Stdin => Box::new(BufReader::with_capacity(1 << 20, io::stdin())),
+            Input::File(p) => match File::open(p) {
+                Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
+                Err(e) => {
+                    b.failed(&label, None, format!("{label}: cannot read: {e}"));
+                    if b.full() && !b.flush() {
+                        return;
+                    }
+                    continue;
+                }
+            },
+        };
+        let ok = match (cfg.format, &inp) {
+            (InputFormat::Jsonl, _) => read_lines(reader, &label, cfg, &mut b),
+            (InputFormat::Text, _) => read_text(reader, &label, cfg, &mut b),
+            (InputFormat::Auto, Input::File(p)) => {
+                if !walked && is_jsonl_path(p) {
+                    read_lines(reader, &label, cfg, &mut b)
+                } else {
+                    read_text(reader, &label, cfg, &mut b)
+                }
+            }
+            (InputFormat::Auto, Input::Stdin) => {
+                let (is_json, reader) = match sniff(reader) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        b.failed(&label, None, format!("-: cannot read: {e}"));
+                        continue;
+                    }
+                };
+                if is_json {
+                    read_lines(reader, &label, cfg, &mut b)
+                } else {
+                    read_text(reader, &label, cfg, &mut b)
+                }
+            }
+        };
+        if !ok {
+            return;
+        }
+    }
+    b.flush();
+}
+
+fn is_jsonl_path(p: &Path) -> bool {
+    p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        ["jsonl", "ndjson", "jsonlines"].contains(&x.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Does the input start (after white space) with `{`? The bytes looked at are put back.
+fn sniff(mut r: Box<dyn BufRead>) -> io::Result<(bool, Box<dyn BufRead>)> {
+    let mut seen = Vec::new();
+    loop {
+        let avail = r.fill_buf()?;
+        if avail.is_empty() {
+            return Ok((false, Box::new(io::Cursor::new(seen).chain(r))));
+        }
+        match avail.iter().position(|c| !c.is_ascii_whitespace()) {
+            Some(i) => {
+                let json = avail[i] == b'{';
+                if seen.is_empty() {
+                    return Ok((json, r));
+                }
+                return Ok((json, Box::new(io::Cursor::new(seen).chain(r))));
+            }
+            None => {
+                let n = avail.len();
+                seen.extend_from_slice(avail);
+                r.consume(n);
+            }
+        }
+    }
+}
+
+/// Read JSON Lines records. `false` when the run is over (nobody listens).
+fn read_lines(mut r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+    let cap = cfg.max_doc.saturating_add(LINE_SLACK);
+    let mut line_no = 0u64;
+    loop {
+        let start = b.cur.buf.len();
+        match batch::read_line_capped(&mut r, &mut b.cur.buf, cap) {
+            Ok(None) => return true,
+            Ok(Some(len)) => {
+                line_no += 1;
+                b.cur.bytes += len as u64 + 1;
+                let line = &b.cur.buf[start..];
+                if line.iter().all(|c| c.is_ascii_whitespace()) {
+                    b.cur.buf.truncate(start);
+                } else {
+                    let end = b.cur.buf.len();
+                    b.cur.items.push(Item::Line {
+                        src: Arc::clone(label),
+                        line_no,
+                        range: start..end,
+                        len,
+                    });
+                }
+            }
+            Err(e) => {
+                b.cur.buf.truncate(start);
+                b.failed(
+                    label,
+                    Some(line_no + 1),
+                    format!("line {}: cannot read: {e}", line_no + 1),
+                );
+                return !b.full() || b.flush();
+            }
+        }
+        if b.full() && !b.flush() {
+            return false;
+        }
+    }
+}
+
+/// Read one plain-text document (at most `max_doc` bytes of it).
+fn read_text(r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+    // A big document goes into a batch of its own.
+    if !b.cur.items.is_empty() && b.cur.buf.len() >= BATCH_BYTES / 2 && !b.flush() {
+        return false;
+    }
+    let start = b.cur.buf.len();
+    let mut limited = r.take(cfg.max_doc as u64);
+    match limited.read_to_end(&mut b.cur.buf) {
+        Ok(n) => {
+            let mut r = limited.into_inner();
+            let cut = n == cfg.max_doc && r.fill_buf().is_ok_and(|rest| !rest.is_empty());
+            b.cur.bytes += n as u64;
+            let end = b.cur.buf.len();
+            b.cur.items.push(Item::Text {
+                src: Arc::clone(label),
+                range: start..end,
+                cut,
+            });
+        }
+        Err(e) => {
+            b.cur.buf.truncate(start);
+            b.failed(label, None, format!("{label}: cannot read: {e}"));
+        }
+    }
+    !b.full() || b.flush()
+}
+
+fn work(ctx: &Ctx, jobs: &Mutex<Receiver<Batch>>, done: &SyncSender<Done>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = job else { return };
+        let d = score_batch(ctx, batch);
+        if done.send(d).is_err() {
+            return;
+        }
+    }
+}
+
+fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
+    let mut out = Vec::with_capacity(batch.items.len() * 256);
+    let mut stats = Stats {
+        bytes: batch.bytes,
+        ..Stats::default()
+    };
+    for item in &batch.items {
+        match item {
+            Item::Line {
+                src,
+                line_no,
+                range,
+                len,
+            } => {
+                let mut raw = &batch.buf[range.clone()];
+                if let [rest @ .., b'\r'] = raw {
+                    raw = rest;
+                }
+                if *line_no == 1 {
+                    raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+                }
+                let cut = *len > range.len();
+                let parsed: Result<InputRecord, RecordError> = if cut {
+                    batch::parse_truncated_record(raw, *line_no, &ctx.fields)
+                } else {
+                    match batch::line_str(raw, *line_no) {
+                        Ok(s) => batch::parse_record(s, *line_no, &ctx.fields),
+                        Err(message) => Err(RecordError {
+                            id: (*line_no).into(),
+                            message,
+                        }),
+                    }
+                };
+                let path = ctx.line_paths.then_some(&**src);
+                match parsed {
+                    Ok(rec) => {
+                        let text = batch::truncate_at_char(&rec.text, ctx.max_doc);
+                        let notice = (cut || text.len() < rec.text.len()).then(|| {
+                            format!(
+                                "record is {len} bytes, text longer than --max-doc-bytes: \
+                                 scored its first {} bytes",
+                                text.len()
+                            )
+                        });
+                        score_one(ctx, Some(&rec.id), path, text, notice, &mut out, &mut stats);
+                    }
+                    Err(e) => emit_failed(ctx, Some(&e.id), path, e.message, &mut out, &mut stats),
+                }
+            }
+            Item::Text { src, range, cut } => {
+                let bytes = &batch.buf[range.clone()];
+                match text_of(bytes, *cut) {
+                    Ok(text) => {
+                        let notice = cut.then(|| {
+                            format!(
+                                "text longer than --max-doc-bytes: scored its first {} bytes",
+                                text.len()
+                            )
+                        });
+                        score_one(ctx, None, Some(src), text, notice, &mut out, &mut stats);
+                    }
+                    Err(msg) => emit_failed(
+                        ctx,
+                        None,
+                        Some(src),
+                        format!("{src}:{msg}"),
+                        &mut out,
+                        &mut stats,
+                    ),
+                }
+            }
+            Item::Failed { src, line_no, msg } => {
+                let id = line_no.map(serde_json::Value::from);
+                let path = (line_no.is_none() || ctx.line_paths).then_some(&**src);
+                emit_failed(ctx, id.as_ref(), path, msg.clone(), &mut out, &mut stats);
+            }
+        }
+    }
+    Done {
+        seq: batch.seq,
+        out,
+        stats,
+    }
+}
+
+/// The text of a plain-text document, or `line: what is wrong`.
+fn text_of(bytes: &[u8], cut: bool) -> Result<&str, String> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(at) = memchr::memchr(0, head) {
+        return Err(format!(" binary file (NUL byte at offset {at})"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        // The cap may cut a character in two.
+        Err(e) if cut && e.error_len().is_none() => {
+            Ok(std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here"))
+        }
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+            Err(format!("{line}: invalid UTF-8 at byte {at}"))
+        }
+    }
+}
+
+fn score_one(
+    ctx: &Ctx,
+    id: Option<&serde_json::Value>,
+    path: Option<&str>,
+    text: &str,
+    notice: Option<String>,
+    out: &mut Vec<u8>,
+    stats: &mut Stats,
+) {
+    // A bug in a detector must not lose the other records: the document gets an error record
+    // with the panic's message (see `quiet_panics`).
+    SCORING.with(|s| s.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.checker.check(text)));
+    SCORING.with(|s| s.set(false));
+    let report = match result {
+        Ok(r) => r,
+        Err(_) => {
+            let what = PANIC_MSG.with(|m| m.take()).unwrap_or_default();
+            let msg =
+                format!("internal error while scoring this document: {what} (please report it)");
+            return emit_failed(ctx, id, path, msg, out, stats);
+        }
+    };
+    let mut rec = Record::scored(id, path, &report, ctx.findings, ctx.threshold);
+    rec.notice = notice;
+    stats.docs += 1;
+    stats.deciles[((report.score / 10.0) as usize).min(9)] += 1;
+    if rec.flagged == Some(true) {
+        stats.flagged += 1;
+    }
+    if ctx.fail_under.is_some_and(|f| report.score < f) {
+        stats.below += 1;
+    }
+    emit(ctx, &rec, out);
+}
+
+thread_local! {
+    /// This thread is inside `Checker::check`.
+    static SCORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The message of the last panic while scoring.
+    static PANIC_MSG: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic while scoring a document ends up in that document's error record instead of a
+/// backtrace per document on stderr; any other panic is reported as usual.
+fn quiet_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !SCORING.with(|s| s.get()) {
+            return default(info);
+        }
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let msg: String = msg.chars().take(200).collect();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_MSG.with(|m| *m.borrow_mut() = Some(format!("{msg}{at}")));
+    }));
+}
+
+fn emit_failed(
+    ctx: &Ctx,
+    id: Option<&serde_json::Value>,
+    path: Option<&str>,
+    msg: String,
+    out: &mut Vec<u8>,
+    stats: &mut Stats,
+) {
+    stats.docs += 1;
+    stats.errors += 1;
+    emit(ctx, &Record::failed(id, path, msg), out);
+}
+
+fn emit(ctx: &Ctx, rec: &Record, out: &mut Vec<u8>) {
+    match ctx.format {
+        OutFormat::Jsonl => rec.write_json(out),
+        OutFormat::Csv => rec.write_csv(out),
+    }
+}
+
+/// Receive scored batches, write them in input order, keep the progress line fresh.
+fn write_all(
+    rx: &Receiver<Done>,
+    window: &Window,
+    sink: &mut Sink,
+    total: &mut Stats,
+    bar: &mut Progress,
+) {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(d) => {
+                pending.insert(d.seq, d);
+                let before = next;
+                while let Some(d) = pending.remove(&next) {
+                    sink.write(&d.out);
+                    total.add(&d.stats);
+                    next += 1;
+                }
+                if next != before {
+                    window.advance(next);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        bar.tick(total);
+    }
+    debug_assert!(pending.is_empty());
+}
+
+/// Where records go: stdout, or a temporary file renamed over `-o FILE` at the end.
+struct Sink {
+    out: Box<dyn Write>,
+    /// (temporary, final) paths.
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Sink, String> {
+        let Some(path) = path else {
+            return Ok(Sink {
+                out: Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+                rename: None,
+            });
+        };
+        let name = path
+            .file_name()
+            .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+        let tmp = path.with_file_name(format!(
+            ".{}.{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let f = File::create(&tmp).map_err(|e| format!("{}: cannot create: {e}", tmp.display()))?;
+        Ok(Sink {
+            out: Box::new(io::BufWriter::with_capacity(1 << 16, f)),
+            rename: Some((tmp, path.to_path_buf())),
+        })
+    }
+
+    /// Write, or end the program: quietly on a closed pipe, with an error otherwise.
+    fn write(&mut self, bytes: &[u8]) {
+        if let Err(e) = self.out.write_all(bytes) {
+            self.fail(e);
+        }
+    }
+
+    fn fail(&mut self, e: io::Error) -> ! {
+        if e.kind() == io::ErrorKind::BrokenPipe && self.rename.is_none() {
+            CLOSED.store(true, Ordering::Relaxed);
+            std::process::exit(EXIT_CLEAN);
+        }
+        let target = match &self.rename {
+            Some((tmp, path)) => {
+                let _ = std::fs::remove_file(tmp);
+                path.display().to_string()
+            }
+            None => "stdout".to_string(),
+        };
+        eprintln!("error: cannot write {target}: {e}");
+        std::process::exit(EXIT_ERROR);
+    }
+
+    fn finish(mut self) -> Result<(), String> {
+        if let Err(e) = self.out.flush() {
+            self.fail(e);
+        }
+        drop(self.out);
+        if let Some((tmp, path)) = self.rename {
+            std::fs::rename(&tmp, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("{}: cannot write: {e}", path.display())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The progress line on a terminal's stderr.
+struct Progress {
+    on: bool,
+    total: Option<u64>,
+    start: Instant,
+    last: Instant,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new(on: bool, total: Option<u64>) -> Progress {
+        let now = Instant::now();
+        Progress {
+            on,
+            total,
+            start: now,
+            last: now,
+            drawn: false,
+        }
+    }
+
+    fn tick(&mut self, s: &Stats) {
+        if !self.on || self.last.elapsed() < Duration::from_millis(200) {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
+        let mb = s.bytes as f64 / 1e6;
+        let rate = mb / secs;
+        let mut line = format!("\r\x1b[K{} docs  {:.1} MB  {:.1} MB/s", s.docs, mb, rate);
+        if let Some(total) = self.total.filter(|&t| t > 0) {
+            let frac = (s.bytes as f64 / total as f64).min(1.0);
+            let filled = (frac * 20.0) as usize;
+            let eta = if rate > 0.0 {
+                ((total as f64 / 1e6 - mb).max(0.0) / rate) as u64
+            } else {
+                0
+            };
+            line.push_str(&format!(
+                "  [{}{}] {:.0}%  ETA {}:{:02}",
+                "#".repeat(filled),
+                ".".repeat(20 - filled),
+                frac * 100.0,
+                eta / 60,
+                eta % 60
+            ));
+        }
+        let mut err = io::stderr().lock();
+        let _ = err.write_all(line.as_bytes());
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn && !CLOSED.load(Ordering::Relaxed) {
+            let _ = io::stderr().write_all(b"\r\x1b[K");
+            self.drawn = false;
+        }
+    }
+}
+
+/// `1200 documents (3 errors), 210.3 MB in 2.1 s = 100.1 MB/s; scores by decile: ...`
+fn summary(s: &Stats, elapsed: Duration, args: &ScoreArgs) -> String {
+    let secs = elapsed.as_secs_f64().max(1e-6);
+    let mb = s.bytes as f64 / 1e6;
+    let deciles: Vec<String> = s
+        .deciles
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{}-{}: {n}", i * 10, i * 10 + 10))
+        .collect();
+    let mut line = format!(
+        "{} document{} ({} error{}), {:.1} MB in {:.2} s = {:.1} MB/s; scores by decile: {}",
+        s.docs,
+        if s.docs == 1 { "" } else { "s" },
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        mb,
+        secs,
+        mb / secs,
+        deciles.join(", ")
+    );
+    if let Some(t) = args.threshold {
+        line.push_str(&format!("; {} flagged below {t}", s.flagged));
+    }
+    if let Some(f) = args.fail_under {
+        line.push_str(&format!("; {} below --fail-under {f}", s.below));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("50M"), Ok(50 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+    }
+}
