@@ -548,29 +548,25 @@ fn fill_settings(
             )),
         }
     }
-    if let Some(f) = raw.fail_under {
+    // A number setting must lie in its range; the error names the key and the line.
+    let mut in_range = |f: &toml::Spanned<f64>, key: &str, lo: f64, hi: f64, what: &str| {
         let v = *f.get_ref();
-        if (0.0..=100.0).contains(&v) {
-            s.fail_under = Some(v);
+        if (lo..=hi).contains(&v) {
+            Some(v)
         } else {
             errors.push(err(
                 line_of(src, f.span().start),
-                Some("fail-under"),
-                format!("{v} is not a score between 0 and 100"),
+                Some(key),
+                format!("{v} is not {what} between {lo} and {hi}"),
             ));
+            None
         }
+    };
+    if let Some(f) = &raw.fail_under {
+        s.fail_under = in_range(f, "fail-under", 0.0, 100.0, "a score");
     }
-    if let Some(f) = raw.fix_min_confidence {
-        let v = *f.get_ref();
-        if (0.0..=1.0).contains(&v) {
-            s.fix_min_confidence = Some(v);
-        } else {
-            errors.push(err(
-                line_of(src, f.span().start),
-                Some("fix-min-confidence"),
-                format!("{v} is not a confidence between 0 and 1"),
-            ));
-        }
+    if let Some(f) = &raw.fix_min_confidence {
+        s.fix_min_confidence = in_range(f, "fix-min-confidence", 0.0, 1.0, "a confidence");
     }
     s.html_main_only = raw.html_main_only;
     s.allow = raw
