@@ -234,7 +234,13 @@ impl Checker {
         let evidence: f64 = hits
             .iter()
             .filter(|h| h.evidence_only && self.enabled[h.rule])
-            .map(|h| score::category_weight(self.table.rules[h.rule].category) * h.confidence)
+            .map(|h| {
+                score::weight(
+                    self.table.rules[h.rule].category,
+                    self.severity[h.rule],
+                    h.confidence,
+                )
+            })
             .sum();
         hits.retain(|h| !h.evidence_only);
         let mut findings = self.finish(doc, hits);

@@ -39,9 +39,14 @@ pub fn severity_weight(s: Severity) -> f64 {
     }
 }
 
+/// Penalty of one piece of evidence: a finding, or an evidence-only hit.
+pub fn weight(category: Category, severity: Severity, confidence: f64) -> f64 {
+    category_weight(category) * severity_weight(severity) * confidence.clamp(0.0, 1.0)
+}
+
 /// Penalty of one finding.
 pub fn penalty(f: &Finding) -> f64 {
-    category_weight(f.category) * severity_weight(f.severity) * f.confidence.clamp(0.0, 1.0)
+    weight(f.category, f.severity, f.confidence)
 }
 
 /// The score of a document of `words` words with these findings, rounded to 0.1.
@@ -74,6 +79,15 @@ mod tests {
         // One oddity in a long article barely moves it; in a short one it matters more.
         assert!(score_from_penalty(5000, 1.0) > 99.0);
         assert!(score_from_penalty(100, 1.0) < 90.0);
+    }
+
+    #[test]
+    fn severity_scales_every_penalty() {
+        let w = |s| weight(Category::Swap, s, 0.5);
+        assert_eq!(w(Severity::Warning), 0.5);
+        assert!(w(Severity::Error) > w(Severity::Warning));
+        assert!(w(Severity::Info) < w(Severity::Warning));
+        assert_eq!(weight(Category::Boilerplate, Severity::Warning, 2.0), 0.5);
     }
 
     #[test]
