@@ -177,19 +177,52 @@ impl NgramSwap {
         }
         let s_obs = self.local(ids, k, w);
         let (prev, next) = (k.checked_sub(1).map(|i| ids[i]), ids.get(k + 1).copied());
+        let (pprev, nnext) = (k.checked_sub(2).map(|i| ids[i]), ids.get(k + 2).copied());
         let u_obs = lex.unigram(w);
-        let mut total = 0.0f64;
-        let mut best: Option<Judgement> = None;
+        // The model lookups below are cache misses in tables of tens of megabytes. Each stage
+        // prefetches what the next one reads for all candidates, so the misses overlap.
+        // Stage 1: the thesaurus row, prefetching both bigrams beside each candidate.
+        let mut cands = [(0 as WordId, EdgeKind::default()); tune::MAX_CANDIDATES];
+        let mut n = 0;
         for (c, kind) in lex.neighbours(w).take(tune::MAX_CANDIDATES) {
             if !lex.in_lm(c) || c == w {
                 continue;
             }
-            // Cheap necessary condition: an original word is attested beside a neighbour.
+            if let Some(p) = prev {
+                lex.prefetch_bigram(p, c);
+            }
+            if let Some(x) = next {
+                lex.prefetch_bigram(c, x);
+            }
+            cands[n] = (c, kind);
+            n += 1;
+        }
+        // Stage 2, a cheap necessary condition: an original word is attested beside a
+        // neighbour. Prefetch the trigrams covering each survivor.
+        let mut m = 0;
+        for i in 0..n {
+            let c = cands[i].0;
             if prev.is_none_or(|p| lex.bigram(p, c).is_none())
-                && next.is_none_or(|n| lex.bigram(c, n).is_none())
+                && next.is_none_or(|x| lex.bigram(c, x).is_none())
             {
                 continue;
             }
+            if let (Some(a), Some(p)) = (pprev, prev) {
+                lex.prefetch_trigram(a, p, c);
+            }
+            if let (Some(p), Some(x)) = (prev, next) {
+                lex.prefetch_trigram(p, c, x);
+            }
+            if let (Some(x), Some(y)) = (next, nnext) {
+                lex.prefetch_trigram(c, x, y);
+            }
+            cands[m] = cands[i];
+            m += 1;
+        }
+        // Stage 3: weigh the survivors.
+        let mut total = 0.0f64;
+        let mut best: Option<Judgement> = None;
+        for &(c, kind) in &cands[..m] {
             let s_c = self.local(ids, k, c);
             if s_c <= s_obs {
                 continue;
@@ -248,6 +281,13 @@ impl NgramSwap {
         ids.extend(slots.iter().map(|s| s.id.expect("runs hold model words")));
         if real_end {
             ids.push(lex.eos());
+        }
+        // Prefetch the observed n-grams of the whole run (every word's attestation reads them).
+        for k in 1..ids.len() {
+            lex.prefetch_bigram(ids[k - 1], ids[k]);
+            if k >= 2 {
+                lex.prefetch_trigram(ids[k - 2], ids[k - 1], ids[k]);
+            }
         }
         let first: Vec<Option<Judgement>> = slots
             .iter()

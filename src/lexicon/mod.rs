@@ -234,6 +234,26 @@ impl HashTable {
     }
 
     /// Look up a 64-bit hash: scan from its home slot to the first empty slot.
+    /// Ask the CPU to start loading the home slot of hash `h`: a later `find_hash(h)` then
+    /// overlaps its cache miss with others instead of waiting for each in turn.
+    #[inline(always)]
+    fn prefetch_hash(&self, h: u64) {
+        let home = (((h >> 32) * self.m_home) >> 32) as usize;
+        let slot = &self.slots[home * self.slot..];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `_mm_prefetch` is a hint that never faults and reads nothing observable; the
+        // pointer comes from a live slice.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(slot.as_ptr() as *const i8);
+            // An absent key (most lookups) probes on until an empty slot, often into the
+            // next cache line.
+            _mm_prefetch::<_MM_HINT_T0>(slot.as_ptr().wrapping_add(64) as *const i8);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
+    }
+
     #[inline]
     fn find_hash(&self, h: u64) -> Option<u64> {
         let mut fp = h & self.fp_mask;
@@ -445,6 +465,24 @@ impl Lexicon {
             return None;
         }
         self.bigrams.find(((a as u64) << ID_BITS) | b as u64)
+    }
+
+    /// Start loading what [`Lexicon::bigram`]`(a, b)` will read (see [`Lexicon::prefetch_trigram`]).
+    #[inline]
+    pub fn prefetch_bigram(&self, a: WordId, b: WordId) {
+        let key = ((a as u64) << ID_BITS) | b as u64;
+        self.bigrams
+            .prefetch_hash(fmix64(key ^ self.bigrams.seed_mix));
+    }
+
+    /// Start loading what [`Lexicon::trigram`]`(a, b, c)` will read. Lookups are random
+    /// accesses into tables far larger than the caches; issuing the prefetches for a batch of
+    /// lookups first lets their memory latencies overlap. A pure hint: results are unchanged.
+    #[inline]
+    pub fn prefetch_trigram(&self, a: WordId, b: WordId, c: WordId) {
+        let key = ((a as u64) << (2 * ID_BITS)) | ((b as u64) << ID_BITS) | c as u64;
+        self.trigrams
+            .prefetch_hash(fmix64(key ^ self.trigrams.seed_mix));
     }
 
     /// Log10 P(b | a) if the model has an explicit bigram entry.
