@@ -262,6 +262,54 @@ pub fn expected_suggestion(rec: &Record, span: Range<usize>, hit: &[usize]) -> S
     out
 }
 
+/// One word judged by `ngram.swap`, labelled: a calibration row (`unspun eval
+/// --dump-features`, read by `tools/fit_ngram.py`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureRow {
+    /// Record id.
+    pub id: String,
+    /// The record's spinner.
+    pub spinner: String,
+    /// `"spun"` or `"original"` (every judged word of an original is a negative).
+    pub doc: &'static str,
+    /// The judged word and the detector's verdict.
+    #[serde(flatten)]
+    pub judgement: crate::detect::WordJudgement,
+    /// The word overlaps a labelled swap.
+    pub label: bool,
+    /// ... and the suggestion is the original text.
+    pub suggestion_correct: bool,
+}
+
+/// The calibration rows of one record: every word `ngram.swap` judged in both texts.
+pub fn feature_rows(rec: &Record) -> Vec<FeatureRow> {
+    let mut rows = Vec::new();
+    for (doc, text) in [("spun", &rec.spun), ("original", &rec.original)] {
+        for j in crate::detect::ngram_judgements(&Document::new(text)) {
+            let span = j.start..j.end;
+            let hit: Vec<usize> = if doc == "spun" {
+                (0..rec.swaps.len())
+                    .filter(|&i| overlaps(&span, &(rec.swaps[i].start..rec.swaps[i].end)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let suggestion_correct = !hit.is_empty()
+                && fold_for_compare(&j.suggestion)
+                    == fold_for_compare(&expected_suggestion(rec, span, &hit));
+            rows.push(FeatureRow {
+                id: rec.id.clone(),
+                spinner: rec.spinner.clone(),
+                doc,
+                judgement: j,
+                label: !hit.is_empty(),
+                suggestion_correct,
+            });
+        }
+    }
+    rows
+}
+
 /// Lower case with white space runs collapsed and trimmed: how suggestions are compared.
 pub fn fold_for_compare(s: &str) -> String {
     s.split_whitespace()

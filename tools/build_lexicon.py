@@ -33,6 +33,7 @@ F_IN_LM, F_IN_DICT, F_NAME_ONLY, F_IS_WORD = 1, 2, 4, 8
 
 ID_BITS = 20            # ids < 2^20 everywhere
 MAX_NEIGHBOURS = 200
+PHRASE_MAX_CANDS = 16     # single-word candidates kept per multi-word lemma
 Q_LEVELS = 4096         # 12-bit codebooks for n-gram probs/backoffs
 BI_FP_BITS, TRI_FP_BITS, WORD_FP_BITS = 24, 28, 44
 # log10 = logmath value * log10(1.0001): sphinxbase stores log-base-1.0001 floats.
@@ -507,6 +508,27 @@ def main():
                         add_syn(a, b, E_SIMILAR)
                         add_syn(b, a, E_SIMILAR)
 
+    # multi-word lemmas -> single-word lemmas of the same synsets (phrases.txt): a WordNet
+    # spinner writes "information technology" for "it" and "to a greater extent" for "more".
+    # Kept: 2-4 words, every word in the LM, candidates in the LM, ordered by LM frequency.
+    phrase_cands = {}
+    for pos in ('noun', 'verb', 'adj', 'adv'):
+        for ss_type, lemmas, sims, off in parse_wordnet_data(os.path.join(wn, 'data.' + pos)):
+            single = [l for l in lemmas if '_' not in l and l in lm_index]
+            if not single:
+                continue
+            for l in lemmas:
+                words = l.split('_')
+                if not 2 <= len(words) <= 4 or not all(w in lm_index for w in words):
+                    continue
+                phrase_cands.setdefault(' '.join(words), set()).update(single)
+    phrase_lines = []
+    for ph in sorted(phrase_cands):
+        cands = sorted(phrase_cands[ph], key=lambda w: (-float(lm['uni_p'][lm_index[w]]), w))
+        phrase_lines.append('%s\t%s\n' % (ph, ' '.join(cands[:PHRASE_MAX_CANDS])))
+    phrases_txt = ''.join(phrase_lines).encode()
+    log("phrases: %d multi-word lemmas with single-word synonyms" % len(phrase_lines))
+
     # inflections: lemma -> {tag: set(forms)} restricted to vocab
     exc = {}
     for pos in ('noun', 'verb'):
@@ -607,6 +629,7 @@ def main():
         'bigram.bin': bigram_bin,
         'trigram.bin': trigram_bin,
         'thesaurus.bin': thesaurus_bin,
+        'phrases.txt': phrases_txt,
     }
     meta = [
         ('format', FORMAT_VERSION),

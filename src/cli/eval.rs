@@ -39,6 +39,10 @@ pub struct EvalArgs {
     /// Write per-record diagnostics (false positives, missed swaps, scores) as JSON lines here.
     #[arg(long, value_name = "FILE")]
     pub dump: Option<PathBuf>,
+    /// Write every word `ngram.swap` judged (both texts of each record), with its calibration
+    /// features and label, as JSON lines here (input of `tools/fit_ngram.py`).
+    #[arg(long, value_name = "FILE")]
+    pub dump_features: Option<PathBuf>,
     /// Records with `original` and `spun` but no `swaps` get their labels from
     /// `unspun compare` (substitutions are the swaps, insertions and deletions the edits).
     #[arg(long)]
@@ -116,6 +120,21 @@ pub fn run(args: EvalArgs) -> i32 {
         let body: String = dumps.into_iter().flatten().collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the dump: {e}", path.display());
+            status = EXIT_ERROR;
+        }
+    }
+    if let Some(path) = &args.dump_features {
+        let body: String = records
+            .par_iter()
+            .map(|rec| {
+                eval::feature_rows(rec)
+                    .iter()
+                    .map(|r| serde_json::to_string(r).expect("rows serialize") + "\n")
+                    .collect::<String>()
+            })
+            .collect();
+        if let Err(e) = std::fs::write(path, body) {
+            eprintln!("error: {}: cannot write the features: {e}", path.display());
             status = EXIT_ERROR;
         }
     }

@@ -16,6 +16,7 @@ use crate::rules::{BuiltinRule, PackError, RuleTable};
 use crate::text::Document;
 
 pub use foreign::ForeignDetector;
+pub use ngram::{judgements as ngram_judgements, WordJudgement};
 pub use phrase::PhraseMatcher;
 pub use regex_rules::RegexRules;
 

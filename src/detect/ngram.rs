@@ -14,7 +14,11 @@
 //! among the neighbours of `c`, so generic words with huge synonym sets ("go", "way") need
 //! much more contextual support to win. The suggestion is the neighbour with the highest LLR;
 //! the confidence is the posterior. Candidates are Moby and WordNet neighbours plus inflected
-//! forms (a spinner ignores agreement: "this details", "keeps in mind").
+//! forms (a spinner ignores agreement: "this details", "keeps in mind"), and inflections of the
+//! first neighbours (a lemma-based spinner writes "they personify" for "they are"). A
+//! multi-word WordNet lemma in the text ("information technology" for "it") is weighed the same
+//! way against its single-word synonyms, and rare dictionary words outside the model
+//! ("thriftiness") are judged too.
 //!
 //! Precision comes first: names (capitalised words inside a sentence), acronyms, numbers,
 //! words outside the model, words inside quotation marks and very short function words are
@@ -23,7 +27,7 @@
 
 use super::Detector;
 use crate::finding::{Category, Hit, Severity};
-use crate::lexicon::{EdgeKind, Lexicon, WordId};
+use crate::lexicon::{EdgeKind, Lexicon, Phrase, WordId};
 use crate::rules::BuiltinRule;
 use crate::text::{Case, Document, TokenKind};
 
@@ -46,7 +50,7 @@ pub const RULE: BuiltinRule = BuiltinRule {
     ],
     clean: &[
         "The report made the assertion in no uncertain terms.",
-        "Coats warned that warning lights are blinking red once again.",
+        "Coats warned that the warning lights are on once again.",
         "The most recent example is their cooperation.",
         "Vladimir Putin met Donald Trump in Helsinki on Monday.",
     ],
@@ -67,9 +71,15 @@ mod tune {
     /// Smallest synonym-set size assumed for a candidate (a tiny set is not a sure pick).
     pub const MIN_SYNSET: f32 = 4.0;
     /// Calibrated confidence at which a finding is reported.
-    pub const REPORT: f32 = 0.5;
-    /// Candidates examined per word (the thesaurus rows are sorted by frequency).
+    pub const REPORT: f32 = 0.46;
+    /// Direct thesaurus neighbours examined per word (rows are sorted by frequency).
     pub const MAX_CANDIDATES: usize = 80;
+    /// Neighbours whose inflections are added as candidates ("personify" → "be" → "is").
+    pub const TWO_HOP_SOURCES: usize = 12;
+    /// Entries of such a neighbour's row scanned for its inflections.
+    pub const TWO_HOP_SCAN: usize = 48;
+    /// Candidates per word in all.
+    pub const MAX_ALL: usize = 128;
     /// Extra log10 weight of an inflection edge (a spinner does not inflect what it inserts).
     pub const INFLECTION_BONUS: f32 = 0.0;
     /// Weight of a candidate's unigram advantage subtracted from its LLR (frequency
@@ -81,12 +91,14 @@ mod tune {
     /// on is a likelier pick for any spinner, and an inflection edge is strong evidence because
     /// spinners do not inflect what they insert.
     #[allow(clippy::approx_constant)] // fitted weights, not π/6
-    pub const W: [f32; 14] = [
-        -0.3686, -0.6970, -0.9941, -0.0746, -0.5003, 0.2676, 0.5236, 0.2995, 0.2818, 1.0974,
-        0.6351, 1.3487, 2.5433, 0.1090,
+    pub const W: [f32; NF] = [
+        -0.1680, -0.4232, -0.6543, -0.0177, 0.1879, 0.0411, -0.0110, 0.1847, 0.1052, 0.5009,
+        0.5845, 1.0286, 1.5495, 0.1556, -0.0523, 0.3814, 1.5920,
     ];
+    /// Number of calibration features.
+    pub const NF: usize = 17;
     /// Intercept of the calibration.
-    pub const B: f32 = -1.1986;
+    pub const B: f32 = -2.1664;
     /// Calibrated confidence below which a word adds nothing to the document score.
     pub const EVIDENCE: f32 = 0.3;
     /// Weight of a sub-threshold word in the document score (a reported finding weighs 1).
@@ -112,8 +124,34 @@ struct Slot {
     id: Option<WordId>,
     /// May be flagged (a lower-case prose word in the model, not inside quotes).
     eligible: bool,
+    /// Prose: not a name, not inside quotes (may be part of a flagged phrase).
+    prose: bool,
     /// The run was cut right after this word by something other than a sentence end.
     cut_after: bool,
+}
+
+/// An edge flag of this detector, not stored in the lexicon: the candidate is an inflection of
+/// a thesaurus neighbour of the observed word.
+const VIA_INFLECTION: EdgeKind = EdgeKind::from_bits(0x40);
+
+/// The candidate originals of one word (a fixed array: no allocation per word): each with
+/// its edge and the lemma the spinner would have looked up (itself, or for an inflection of a
+/// neighbour that neighbour: its synonym set is what the spinner picked from).
+struct Candidates {
+    list: [(WordId, EdgeKind, WordId); tune::MAX_ALL],
+    len: usize,
+}
+
+impl Candidates {
+    fn push(&mut self, c: WordId, kind: EdgeKind, lemma: WordId) {
+        if self.len < self.list.len() {
+            self.list[self.len] = (c, kind, lemma);
+            self.len += 1;
+        }
+    }
+    fn as_slice(&self) -> &[(WordId, EdgeKind, WordId)] {
+        &self.list[..self.len]
+    }
 }
 
 impl NgramSwap {
@@ -166,6 +204,45 @@ impl NgramSwap {
         (self.lex.degree(c) as f32).max(tune::MIN_SYNSET)
     }
 
+    /// The candidate originals of `w`: its thesaurus neighbours in the model, then the
+    /// inflections of its first neighbours (a lemma-based spinner puts a synonym's base form
+    /// where an inflected word was: "they personify" for "they are").
+    fn candidates(
+        &self,
+        direct: impl Iterator<Item = (WordId, EdgeKind)>,
+        w: WordId,
+    ) -> Candidates {
+        let lex = self.lex;
+        let mut cs = Candidates {
+            list: [(0, EdgeKind::default(), 0); tune::MAX_ALL],
+            len: 0,
+        };
+        for (c, kind) in direct {
+            if lex.in_lm(c) && c != w {
+                cs.push(c, kind, c);
+            }
+        }
+        let direct = cs.len;
+        for i in 0..direct.min(tune::TWO_HOP_SOURCES) {
+            let (c, kind, _) = cs.list[i];
+            if kind.contains(EdgeKind::INFLECTION) {
+                continue; // an inflection's inflections are the word's own
+            }
+            let via =
+                EdgeKind::from_bits(kind.bits() & !EdgeKind::INFLECTION.bits()) | VIA_INFLECTION;
+            for (d, dk) in lex.neighbours(c).take(tune::TWO_HOP_SCAN) {
+                if dk.contains(EdgeKind::INFLECTION)
+                    && lex.in_lm(d)
+                    && d != w
+                    && !cs.as_slice().iter().any(|&(e, _, _)| e == d)
+                {
+                    cs.push(d, via, c);
+                }
+            }
+        }
+        cs
+    }
+
     /// Weigh the observed word at `k` of `ids` against its thesaurus neighbours.
     fn judge(&self, ids: &[WordId], k: usize) -> Option<Judgement> {
         let lex = self.lex;
@@ -176,27 +253,111 @@ impl NgramSwap {
             return None;
         }
         let s_obs = self.local(ids, k, w);
+        let cands = self.candidates(lex.neighbours(w).take(tune::MAX_CANDIDATES), w);
+        let obs = Observed {
+            s: s_obs,
+            attest: a_obs,
+            unigram: lex.unigram(w),
+            oov: !lex.in_lm(w),
+            phrase: false,
+        };
+        self.weigh(ids, k, &obs, cands)
+    }
+
+    /// Weigh a multi-word lemma at `ids[k..k + len]` against its single-word synonyms
+    /// ("information technology" for "it").
+    fn judge_phrase(&self, ids: &[WordId], k: usize, ph: &Phrase) -> Option<Judgement> {
+        let lex = self.lex;
+        let len = ph.words.len();
+        let a_obs = self.attest_span(ids, k, len);
+        if a_obs >= tune::SKIP_ATTESTED {
+            return None;
+        }
+        // The phrase's words and the two after it, against one word and the same two.
+        let end = (k + len + 2).min(ids.len());
+        let s_obs: f32 = (k..end)
+            .map(|i| lex.logp(&ids[i.saturating_sub(2)..i], ids[i]))
+            .sum();
+        let inner: f32 = (k..k + len)
+            .map(|i| lex.logp(&ids[k.max(i.saturating_sub(2))..i], ids[i]))
+            .sum();
+        let mut alt: Vec<WordId> = Vec::with_capacity(ids.len());
+        alt.extend_from_slice(&ids[..k]);
+        alt.push(ph.cands[0]);
+        alt.extend_from_slice(&ids[k + len..]);
+        let direct = ph.cands.iter().map(|&c| (c, EdgeKind::WORDNET));
+        let cands = self.candidates(direct.take(tune::MAX_CANDIDATES), ids[k]);
+        let obs = Observed {
+            s: s_obs,
+            attest: a_obs,
+            unigram: inner,
+            oov: false,
+            phrase: true,
+        };
+        self.weigh(&alt, k, &obs, cands)
+    }
+
+    /// How well attested the span `ids[k..k + len]` is at its edges (as [`Self::attest`] for
+    /// one word: the windows into its first word and out of its last).
+    fn attest_span(&self, ids: &[WordId], k: usize, len: usize) -> u32 {
+        let lex = self.lex;
+        let order = |a: Option<WordId>, b: WordId, c: WordId| -> u32 {
+            if a.is_some_and(|a| lex.trigram(a, b, c).is_some()) {
+                3
+            } else if lex.bigram(b, c).is_some() {
+                2
+            } else {
+                1
+            }
+        };
+        let last = k + len - 1;
+        let mut n = match k.checked_sub(1) {
+            Some(p) => order(k.checked_sub(2).map(|i| ids[i]), ids[p], ids[k]),
+            None => 1,
+        };
+        if last + 1 < ids.len() {
+            n += order(
+                last.checked_sub(1).map(|i| ids[i]),
+                ids[last],
+                ids[last + 1],
+            );
+        }
+        if last + 2 < ids.len()
+            && lex
+                .trigram(ids[last], ids[last + 1], ids[last + 2])
+                .is_some()
+        {
+            n += 1;
+        }
+        n
+    }
+
+    /// Weigh the candidates for position `k` of `ids` (whose own word is irrelevant: each
+    /// candidate is put there) against the observed text.
+    fn weigh(
+        &self,
+        ids: &[WordId],
+        k: usize,
+        obs: &Observed,
+        mut cands: Candidates,
+    ) -> Option<Judgement> {
+        let lex = self.lex;
+        let (s_obs, a_obs, u_obs) = (obs.s, obs.attest, obs.unigram);
         let (prev, next) = (k.checked_sub(1).map(|i| ids[i]), ids.get(k + 1).copied());
         let (pprev, nnext) = (k.checked_sub(2).map(|i| ids[i]), ids.get(k + 2).copied());
-        let u_obs = lex.unigram(w);
         // The model lookups below are cache misses in tables of tens of megabytes. Each stage
         // prefetches what the next one reads for all candidates, so the misses overlap.
-        // Stage 1: the thesaurus row, prefetching both bigrams beside each candidate.
-        let mut cands = [(0 as WordId, EdgeKind::default()); tune::MAX_CANDIDATES];
-        let mut n = 0;
-        for (c, kind) in lex.neighbours(w).take(tune::MAX_CANDIDATES) {
-            if !lex.in_lm(c) || c == w {
-                continue;
-            }
+        // Stage 1: prefetch both bigrams beside each candidate.
+        for &(c, _, _) in cands.as_slice() {
             if let Some(p) = prev {
                 lex.prefetch_bigram(p, c);
             }
             if let Some(x) = next {
                 lex.prefetch_bigram(c, x);
             }
-            cands[n] = (c, kind);
-            n += 1;
         }
+        let n = cands.len;
+        let cands = &mut cands.list;
         // Stage 2, a cheap necessary condition: an original word is attested beside a
         // neighbour. Prefetch the trigrams covering each survivor.
         let mut m = 0;
@@ -222,7 +383,7 @@ impl NgramSwap {
         // Stage 3: weigh the survivors.
         let mut total = 0.0f64;
         let mut best: Option<Judgement> = None;
-        for &(c, kind) in &cands[..m] {
+        for &(c, kind, lemma) in &cands[..m] {
             let s_c = self.local(ids, k, c);
             if s_c <= s_obs {
                 continue;
@@ -231,7 +392,7 @@ impl NgramSwap {
             if a_c < a_obs + tune::MIN_ATTEST_GAIN {
                 continue;
             }
-            let syn = self.synset_size(c);
+            let syn = self.synset_size(c).max(self.synset_size(lemma));
             let mut llr = s_c - s_obs + tune::LOG_PRIOR
                 - syn.log10()
                 - tune::FREQ_WEIGHT * (lex.unigram(c) - u_obs).max(0.0);
@@ -247,6 +408,9 @@ impl NgramSwap {
                     gain: s_c - s_obs,
                     a_obs,
                     a_c,
+                    obs_oov: obs.oov,
+                    phrase: obs.phrase,
+                    u_obs,
                     du: lex.unigram(c) - u_obs,
                     syn,
                     post: 0.0,
@@ -264,7 +428,7 @@ impl NgramSwap {
     /// Score one run of model words (a sentence, or part of one between out-of-model words).
     /// Two passes: the second judges every word with its confidently swapped neighbours
     /// replaced by their suggestions, so one swap does not spoil the context of the next.
-    fn score_run(&self, doc: &Document, slots: &[Slot], out: &mut Vec<Hit>) {
+    fn score_run(&self, doc: &Document, slots: &[Slot], emit: &mut dyn FnMut(&Verdict)) {
         let lex = self.lex;
         // A run cut by an out-of-model word, a number or a bracket has no real sentence edge
         // there: no `<s>` / `</s>` is put at the cut, so the word beside it is judged on the
@@ -308,6 +472,7 @@ impl NgramSwap {
                 }
             }
         }
+        let mut verdicts: Vec<Verdict> = Vec::new();
         for (j, slot) in slots.iter().enumerate() {
             if !slot.eligible {
                 continue;
@@ -328,29 +493,57 @@ impl NgramSwap {
             };
             let Some(jd) = jd else { continue };
             let p1 = first[j].as_ref().map_or(0.0, |f| f.post);
-            let conf = jd.confidence(lex.unigram(ids[k]), lex.degree(ids[k]), p1);
-            if conf < tune::EVIDENCE {
-                continue;
+            let features = jd.features(lex.degree(ids[k]), p1);
+            verdicts.push(Verdict {
+                first: slot.token,
+                last: slot.token,
+                confidence: calibrate(&features),
+                jd,
+                features,
+            });
+        }
+        // Multi-word lemmas, judged on the observed context.
+        let phrases = lex.phrases();
+        for k in base..base + slots.len() {
+            if k + 1 >= base + slots.len() {
+                break;
             }
-            let t = &doc.tokens[slot.token];
-            let orig = doc.orig_text(t);
-            let suggestion = super::foreign::match_case(lex.word(jd.cand), orig);
-            let message = format!(
-                "'{orig}' is unusual here: with '{suggestion}' the context is {} more likely \
-                 (a thesaurus swap?)",
-                s_obs_ratio(jd.gain)
-            );
-            let weight = if conf < tune::REPORT {
-                conf * tune::EVIDENCE_WEIGHT
-            } else {
-                conf
-            };
-            let mut hit = Hit::new(self.rule, doc.orig_span(t), weight as f64)
-                .suggest(suggestion)
-                .message(message);
-            // Below the reporting threshold a word still counts towards the document score.
-            hit.evidence_only = conf < tune::REPORT;
-            out.push(hit);
+            for ph in phrases.starting(ids[k], ids[k + 1]) {
+                let len = ph.words.len();
+                let j = k - base;
+                if j + len > slots.len()
+                    || ids[k..k + len] != ph.words[..]
+                    || !slots[j..j + len].iter().all(|s| s.prose)
+                {
+                    continue;
+                }
+                let Some(jd) = self.judge_phrase(&ids, k, ph) else {
+                    continue;
+                };
+                let features = jd.features(ph.cands.len(), jd.post);
+                verdicts.push(Verdict {
+                    first: slots[j].token,
+                    last: slots[j + len - 1].token,
+                    confidence: calibrate(&features),
+                    jd,
+                    features,
+                });
+            }
+        }
+        // One verdict per word: where a phrase and a word (or two phrases) overlap, the more
+        // confident one stands.
+        verdicts.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        verdicts.retain(|v| {
+            let free = taken.iter().all(|&(a, b)| v.last < a || b < v.first);
+            if free {
+                taken.push((v.first, v.last));
+            }
+            free
+        });
+        verdicts.sort_by_key(|v| v.first);
+        for v in &verdicts {
+            emit(v);
         }
     }
 }
@@ -372,6 +565,35 @@ struct Judgement {
     /// Posterior that the word was swapped (all candidates).
     post: f32,
     total: f64,
+    /// The observed word is outside the model (a rare dictionary word).
+    obs_oov: bool,
+    /// The observed text is a multi-word lemma.
+    phrase: bool,
+    /// Unigram log probability of the observed word (a phrase: its own probability).
+    u_obs: f32,
+}
+
+/// A judged word or phrase: tokens `first..=last` of the document.
+pub(crate) struct Verdict {
+    first: usize,
+    last: usize,
+    jd: Judgement,
+    confidence: f32,
+    features: [f32; tune::NF],
+}
+
+/// What is known of the observed text at a position, for [`NgramSwap::weigh`].
+struct Observed {
+    /// Its local score (see [`NgramSwap::local`]).
+    s: f32,
+    /// Its attestation.
+    attest: u32,
+    /// Its unigram log probability (a phrase: its own probability).
+    unigram: f32,
+    /// Outside the model.
+    oov: bool,
+    /// A multi-word lemma.
+    phrase: bool,
 }
 
 impl Judgement {
@@ -379,8 +601,10 @@ impl Judgement {
     /// context gain (capped), candidate's frequency advantage, log synonym-set size, observed
     /// unigram, log neighbour count of the observed word, log summed likelihood ratio,
     /// first-pass posterior, number of thesauri with the edge (Moby, WordNet, WordNet
-    /// similar-to), inflection edge, observed word rare.
-    fn features(&self, u_obs: f32, n_obs: usize, p1: f32) -> [f32; 14] {
+    /// similar-to), inflection edge, observed word rare, inflection of a neighbour, observed
+    /// word outside the model.
+    fn features(&self, n_obs: usize, p1: f32) -> [f32; tune::NF] {
+        let u_obs = self.u_obs;
         let k = self.kind;
         let b = |x: bool| if x { 1.0 } else { 0.0 };
         [
@@ -400,15 +624,53 @@ impl Judgement {
                 + b(k.contains(EdgeKind::SIMILAR)),
             b(k.contains(EdgeKind::INFLECTION)),
             b(u_obs < -5.0),
+            b(k.contains(VIA_INFLECTION)),
+            b(self.obs_oov),
+            b(self.phrase),
         ]
     }
+}
 
-    /// Calibrated probability that the word was swapped.
-    fn confidence(&self, u_obs: f32, n_obs: usize, p1: f32) -> f32 {
-        let x = self.features(u_obs, n_obs, p1);
-        let z: f32 = x.iter().zip(tune::W).map(|(a, w)| a * w).sum::<f32>() + tune::B;
-        1.0 / (1.0 + (-z).exp())
-    }
+/// One word the detector judged, with its calibration features: what
+/// `unspun eval --dump-features` writes for `tools/fit_ngram.py`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WordJudgement {
+    /// Byte span of the word in the original text.
+    pub start: usize,
+    /// End of the span (exclusive).
+    pub end: usize,
+    /// The best candidate (the likely original).
+    pub suggestion: String,
+    /// The calibrated confidence (reported at [`tune::REPORT`] and above).
+    pub confidence: f32,
+    /// The calibration features (see `Judgement::features`).
+    pub features: Vec<f32>,
+}
+
+/// Every word of `doc` that the detector judged, whatever its confidence, in text order.
+pub fn judgements(doc: &Document) -> Vec<WordJudgement> {
+    let det = NgramSwap {
+        rule: 0,
+        lex: Lexicon::embedded(),
+    };
+    let mut out = Vec::new();
+    det.walk(doc, &mut |v| {
+        let span = doc.orig_span_tokens(v.first, v.last);
+        out.push(WordJudgement {
+            start: span.start,
+            end: span.end,
+            suggestion: det.lex.word(v.jd.cand).to_string(),
+            confidence: v.confidence,
+            features: v.features.to_vec(),
+        });
+    });
+    out
+}
+
+/// Calibrated probability that a word was swapped, from its features.
+fn calibrate(x: &[f32; tune::NF]) -> f32 {
+    let z: f32 = x.iter().zip(tune::W).map(|(a, w)| a * w).sum::<f32>() + tune::B;
+    1.0 / (1.0 + (-z).exp())
 }
 
 /// "10^4 x" style ratio from a log10 difference.
@@ -430,6 +692,39 @@ const NEVER: &[&str] = &[
 impl Detector for NgramSwap {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
         let lex = self.lex;
+        self.walk(doc, &mut |v| {
+            let (jd, conf) = (&v.jd, v.confidence);
+            if conf < tune::EVIDENCE {
+                return;
+            }
+            let span = doc.orig_span_tokens(v.first, v.last);
+            let orig = &doc.orig[span.clone()];
+            let suggestion = super::foreign::match_case(lex.word(jd.cand), orig);
+            let message = format!(
+                "'{orig}' is unusual here: with '{suggestion}' the context is {} more likely \
+                 (a thesaurus swap?)",
+                s_obs_ratio(jd.gain)
+            );
+            let weight = if conf < tune::REPORT {
+                conf * tune::EVIDENCE_WEIGHT
+            } else {
+                conf
+            };
+            let mut hit = Hit::new(self.rule, span, weight as f64)
+                .suggest(suggestion)
+                .message(message);
+            // Below the reporting threshold a word still counts towards the document score.
+            hit.evidence_only = conf < tune::REPORT;
+            out.push(hit);
+        });
+    }
+}
+
+impl NgramSwap {
+    /// Split the document into runs of model words and judge each run; `emit` gets every
+    /// judged word (token index, verdict, calibrated confidence, features).
+    fn walk(&self, doc: &Document, emit: &mut dyn FnMut(&Verdict)) {
+        let lex = self.lex;
         // Words this document capitalises inside a sentence are names here ("Trump" at the
         // start of a sentence is the same name).
         let names: std::collections::HashSet<&str> = doc
@@ -449,7 +744,7 @@ impl Detector for NgramSwap {
             let boundary = t.sent_start || t.breaks_before > 0;
             if boundary && !run.is_empty() {
                 cut(&mut run);
-                self.score_run(doc, &run, out);
+                self.score_run(doc, &run, emit);
                 run.clear();
             }
             if boundary && t.breaks_before >= 2 {
@@ -468,7 +763,7 @@ impl Detector for NgramSwap {
                         && !run.is_empty()
                     {
                         cut(&mut run);
-                        self.score_run(doc, &run, out);
+                        self.score_run(doc, &run, emit);
                         run.clear();
                     }
                     continue;
@@ -476,18 +771,30 @@ impl Detector for NgramSwap {
                 _ => {
                     if !run.is_empty() {
                         cut(&mut run);
-                        self.score_run(doc, &run, out);
+                        self.score_run(doc, &run, emit);
                         run.clear();
                     }
                     continue;
                 }
             }
             let w = doc.norm_text(t);
-            let id = lex.id(w).filter(|&id| lex.in_lm(id));
+            // Words outside the model cut the run, except rare lower-case dictionary words
+            // with thesaurus neighbours: a spinner's favourites ("thriftiness", "astir"). An
+            // inflection of a model word ("sourced") is only a gap in the model's vocabulary.
+            let id = lex.id(w).filter(|&id| {
+                lex.in_lm(id)
+                    || (t.case == Case::Lower
+                        && !in_quote
+                        && lex.in_dict(id)
+                        && lex.degree(id) > 0
+                        && !lex
+                            .neighbours(id)
+                            .any(|(c, k)| k.contains(EdgeKind::INFLECTION) && lex.in_lm(c)))
+            });
             let Some(id) = id else {
                 if !run.is_empty() {
                     cut(&mut run);
-                    self.score_run(doc, &run, out);
+                    self.score_run(doc, &run, emit);
                     run.clear();
                 }
                 continue;
@@ -506,11 +813,12 @@ impl Detector for NgramSwap {
                 token: i,
                 id: Some(id),
                 eligible,
+                prose: !name_like && !in_quote,
                 cut_after: false,
             });
         }
         if !run.is_empty() {
-            self.score_run(doc, &run, out);
+            self.score_run(doc, &run, emit);
         }
     }
 }

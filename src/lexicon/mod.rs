@@ -32,6 +32,9 @@
 //!   2^-24 (bigram) or 2^-28 (trigram) per slot scanned (~2.5 slots on average).
 //! * `thesaurus.bin`: `u32 offsets[V+1]`, then 3-byte entries `id | kind << 20` (CSR), each
 //!   row sorted by descending unigram probability, at most 200 per word; 1 byte padding.
+//! * `phrases.txt`: one WordNet multi-word lemma per line (words in the model, space separated),
+//!   a tab, then its single-word synonyms in the model by descending frequency (see
+//!   [`PhraseTable`]).
 //! * `meta.txt`: `key=value` lines (counts, `<s>`/`</s>` ids, out-of-vocabulary log prob).
 
 use std::sync::OnceLock;
@@ -63,10 +66,11 @@ macro_rules! data {
 }
 
 /// The embedded data files, by name (as listed in `rules/lexicon/CHECKSUMS.sha256`).
-pub(crate) const FILES: [(&str, &[u8]); 9] = [
+pub(crate) const FILES: [(&str, &[u8]); 10] = [
     ("bigram.bin", data!("bigram.bin")),
     ("flags.bin", data!("flags.bin")),
     ("meta.txt", data!("meta.txt")),
+    ("phrases.txt", data!("phrases.txt")),
     ("quant.bin", data!("quant.bin")),
     ("thesaurus.bin", data!("thesaurus.bin")),
     ("trigram.bin", data!("trigram.bin")),
@@ -278,6 +282,68 @@ impl HashTable {
     #[inline]
     fn find(&self, key: u64) -> Option<u64> {
         self.find_hash(fmix64(key ^ self.seed_mix))
+    }
+}
+
+/// A multi-word lemma (WordNet) and the single words it can stand for.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    /// Its words (at least two), as model ids.
+    pub words: Vec<WordId>,
+    /// Single-word synonyms in the model, most frequent first.
+    pub cands: Vec<WordId>,
+}
+
+/// The multi-word lemmas of `phrases.txt`, found by their first two words. A WordNet spinner
+/// writes "information technology" for "it" or "to a greater extent" for "more"; the n-gram
+/// detector weighs such a phrase against its single-word synonyms.
+#[derive(Debug, Default)]
+pub struct PhraseTable {
+    by_start: std::collections::HashMap<(WordId, WordId), Vec<Phrase>>,
+    len: usize,
+}
+
+impl PhraseTable {
+    fn parse(lex: &Lexicon, text: &str) -> PhraseTable {
+        let mut t = PhraseTable::default();
+        for line in text.lines() {
+            let Some((phrase, cands)) = line.split_once('\t') else {
+                continue;
+            };
+            let ids = |s: &str| -> Option<Vec<WordId>> {
+                s.split(' ')
+                    .map(|w| lex.id(w).filter(|&i| lex.in_lm(i)))
+                    .collect()
+            };
+            let (Some(words), Some(cands)) = (ids(phrase), ids(cands)) else {
+                continue;
+            };
+            if words.len() < 2 || cands.is_empty() {
+                continue;
+            }
+            t.by_start
+                .entry((words[0], words[1]))
+                .or_default()
+                .push(Phrase { words, cands });
+            t.len += 1;
+        }
+        t
+    }
+
+    /// The phrases whose first two words are `a b`.
+    #[inline]
+    pub fn starting(&self, a: WordId, b: WordId) -> &[Phrase] {
+        self.by_start.get(&(a, b)).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// No phrases at all.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 
@@ -594,6 +660,15 @@ impl Lexicon {
     /// The sentence-end token `</s>`.
     pub fn eos(&self) -> WordId {
         self.eos
+    }
+
+    /// The multi-word lemma table (parsed on first use, about a millisecond).
+    pub fn phrases(&'static self) -> &'static PhraseTable {
+        static PHRASES: OnceLock<PhraseTable> = OnceLock::new();
+        PHRASES.get_or_init(|| {
+            let text = std::str::from_utf8(file("phrases.txt")).expect("phrases.txt is UTF-8");
+            PhraseTable::parse(self, text)
+        })
     }
 
     /// Number of thesaurus neighbours of `id` (O(1)).
