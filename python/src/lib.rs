@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyString};
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use unspun::batch::{self, Counts, FindingsMode, Record};
 use unspun::config::{Config, Effective};
 use unspun::text::markup;
@@ -92,12 +92,18 @@ struct Built {
     batch: Effective,
 }
 
+/// Errors (pack, configuration) as one message, one per line.
+fn messages<E: std::fmt::Display>(es: &[E]) -> String {
+    es.iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn build(spec: &Spec) -> Result<Built, String> {
-    let lines = |es: Vec<String>| es.join("\n");
     let mut config = match &spec.config {
         Some((label, dir, text)) => {
-            let mut c = Config::parse(label, text, Path::new(dir))
-                .map_err(|es| lines(es.iter().map(|e| e.to_string()).collect()))?;
+            let mut c = Config::parse(label, text, Path::new(dir)).map_err(|es| messages(&es))?;
             c.file = Some(PathBuf::from(label));
             c
         }
@@ -113,13 +119,10 @@ fn build(spec: &Spec) -> Result<Built, String> {
     for r in &spec.disable {
         b = b.disable_rule(r.clone());
     }
-    let checker = config
-        .configure(b)
-        .build()
-        .map_err(|es| lines(es.iter().map(|e| e.to_string()).collect()))?;
+    let checker = config.configure(b).build().map_err(|es| messages(&es))?;
     config
         .validate(checker.rules())
-        .map_err(|es| lines(es.iter().map(|e| e.to_string()).collect()))?;
+        .map_err(|es| messages(&es))?;
     let batch = config.effective(Path::new("-"));
     Ok(Built {
         checker,
@@ -129,14 +132,7 @@ fn build(spec: &Spec) -> Result<Built, String> {
 }
 
 fn read_packs(dir: &Path) -> PyResult<PackFiles> {
-    PackFiles::read_dir(dir).map_err(|es| {
-        PyValueError::new_err(
-            es.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })
+    PackFiles::read_dir(dir).map_err(|es| PyValueError::new_err(messages(&es)))
 }
 
 /// `rules=`: a folder, a list of folders, or a dict of pack files `{name: text}`.
@@ -181,6 +177,34 @@ fn json_loads(py: Python<'_>, s: &str) -> PyResult<Py<PyAny>> {
         .unbind())
 }
 
+/// A pool of `threads` threads (all cores when `None`) for this process, made once per size.
+///
+/// Not rayon's global pool: a process forked after using it (multiprocessing, datatrove's
+/// local executor) inherits a pool whose threads are gone, and would wait on it forever. Pools
+/// are kept with the id of the process that made them and made again in a child.
+fn pool(threads: Option<usize>) -> Result<Arc<rayon::ThreadPool>, String> {
+    type Pools = Vec<(u32, usize, Arc<rayon::ThreadPool>)>;
+    static POOLS: Mutex<Pools> = Mutex::new(Vec::new());
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pid = std::process::id();
+    let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if pools.iter().any(|(p, _, _)| *p != pid) {
+        // Inherited through fork: their threads do not exist here, so never touch them.
+        let inherited = std::mem::take(&mut *pools);
+        std::mem::forget(inherited);
+    }
+    if let Some((_, _, p)) = pools.iter().find(|(_, size, _)| *size == n) {
+        return Ok(Arc::clone(p));
+    }
+    let p = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| format!("cannot start {n} threads: {e}"))?;
+    let p = Arc::new(p);
+    pools.push((pid, n, Arc::clone(&p)));
+    Ok(p)
+}
+
 /// Run `f` over `items` on `threads` threads (all cores when `None`), results in input order.
 fn map_items<T, R, F>(threads: Option<usize>, items: &[T], f: F) -> Result<Vec<R>, String>
 where
@@ -191,12 +215,8 @@ where
     match threads {
         Some(0) => Err("threads must be at least 1".into()),
         Some(1) => Ok(items.iter().map(f).collect()),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| format!("cannot start {n} threads: {e}"))
-            .map(|pool| pool.install(|| items.par_iter().map(f).collect())),
-        None => Ok(items.par_iter().map(f).collect()),
+        _ if items.len() < 2 => Ok(items.iter().map(f).collect()),
+        _ => Ok(pool(threads)?.install(|| items.par_iter().map(f).collect())),
     }
 }
 
@@ -273,50 +293,34 @@ impl PyChecker {
             Some(r) if !r.is_none() => rules_arg(r)?,
             _ => Vec::new(),
         };
-        let config = match (config, config_text) {
+        let loaded = match (config, config_text) {
             (Some(_), Some(_)) => {
                 return Err(PyValueError::new_err(
                     "give config (a file) or config_text, not both",
                 ))
             }
             (Some(path), None) => {
-                let c = Config::load(&path).map_err(|es| {
-                    PyValueError::new_err(
-                        es.iter()
-                            .map(|e| e.to_string())
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
-                })?;
+                let c = Config::load(&path).map_err(|es| PyValueError::new_err(messages(&es)))?;
                 let text = std::fs::read_to_string(&path).map_err(|e| {
                     PyValueError::new_err(format!("{}: cannot read: {e}", path.display()))
                 })?;
-                for d in &c.rule_packs {
-                    packs.push(read_packs(d)?);
-                }
-                Some((
-                    path.display().to_string(),
-                    c.dir.display().to_string(),
-                    text,
-                ))
+                Some((c, path.display().to_string(), text))
             }
             (None, Some(text)) => {
                 let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-                let c = Config::parse("<config>", &text, &dir).map_err(|es| {
-                    PyValueError::new_err(
-                        es.iter()
-                            .map(|e| e.to_string())
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
-                })?;
-                for d in &c.rule_packs {
-                    packs.push(read_packs(d)?);
-                }
-                Some(("<config>".into(), dir.display().to_string(), text))
+                let c = Config::parse("<config>", &text, &dir)
+                    .map_err(|es| PyValueError::new_err(messages(&es)))?;
+                Some((c, "<config>".to_string(), text))
             }
             (None, None) => None,
         };
+        let mut config = None;
+        if let Some((c, label, text)) = loaded {
+            for d in &c.rule_packs {
+                packs.push(read_packs(d)?);
+            }
+            config = Some((label, c.dir.display().to_string(), text));
+        }
         let spec = Spec {
             default_rules,
             packs,

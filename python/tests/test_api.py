@@ -1,6 +1,7 @@
 """The Python API against the CLI's JSON: same dicts, on the seeds and on made documents."""
 
 import json
+import multiprocessing
 import pickle
 import shutil
 import subprocess
@@ -113,3 +114,15 @@ def test_pickle_round_trip_is_cached_per_process():
     assert pickle.loads(pickle.dumps(c)) is again
     text = read(SEEDS[1])
     assert again.check(text) == c.check(text) != unspun.check(text)
+
+
+def _score_quietly(texts):
+    return unspun.score_batch(texts, findings="none")
+
+
+def test_score_batch_in_a_forked_child():
+    # The child of a fork must not use the threads of the parent's pool: they are gone there.
+    texts = make_docs(20, seed=9)
+    want = _score_quietly(texts)
+    with multiprocessing.get_context("fork").Pool(1) as p:
+        assert p.apply_async(_score_quietly, (texts,)).get(timeout=60) == want
