@@ -454,58 +454,34 @@ impl PyChecker {
         fn ok(r: &Scored) -> Option<&Report> {
             r.as_ref().ok().map(|(rep, _)| rep)
         }
-        let count = |f: fn(&Counts) -> usize| -> Vec<Option<usize>> {
-            rows.iter()
-                .map(|r| ok(r).map(|rep| f(&Counts::of(&rep.findings))))
-                .collect()
-        };
+        fn column<S, T>(items: &[S], f: impl Fn(&S) -> Option<T>) -> Vec<Option<T>> {
+            items.iter().map(f).collect()
+        }
+        let counts = column(&rows, |r| Some(Counts::of(&ok(r)?.findings)));
         let d = PyDict::new(py);
+        d.set_item("score", column(&rows, |r| Some(ok(r)?.score)))?;
+        d.set_item("words", column(&rows, |r| Some(ok(r)?.words)))?;
+        d.set_item("swap", column(&counts, |c| Some(c.as_ref()?.swap)))?;
+        d.set_item("foreign", column(&counts, |c| Some(c.as_ref()?.foreign)))?;
         d.set_item(
-            "score",
-            rows.iter()
-                .map(|r| ok(r).map(|x| x.score))
-                .collect::<Vec<_>>(),
+            "boilerplate",
+            column(&counts, |c| Some(c.as_ref()?.boilerplate)),
         )?;
-        d.set_item(
-            "words",
-            rows.iter()
-                .map(|r| ok(r).map(|x| x.words))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item("swap", count(|c| c.swap))?;
-        d.set_item("foreign", count(|c| c.foreign))?;
-        d.set_item("boilerplate", count(|c| c.boilerplate))?;
-        d.set_item("glue", count(|c| c.glue))?;
-        d.set_item("garble", count(|c| c.garble))?;
+        d.set_item("glue", column(&counts, |c| Some(c.as_ref()?.glue)))?;
+        d.set_item("garble", column(&counts, |c| Some(c.as_ref()?.garble)))?;
         d.set_item(
             "flagged",
-            rows.iter()
-                .map(|r| ok(r).and_then(|x| threshold.map(|t| x.score < t)))
-                .collect::<Vec<_>>(),
+            column(&rows, |r| Some(ok(r)?.score < threshold?)),
         )?;
         d.set_item(
             "findings",
-            rows.iter()
-                .map(|r| {
-                    ok(r).and_then(|x| {
-                        batch::select_findings(&x.findings, mode)
-                            .map(|f| serde_json::to_string(&f).expect("findings serialize"))
-                    })
-                })
-                .collect::<Vec<_>>(),
+            column(&rows, |r| {
+                let f = batch::select_findings(&ok(r)?.findings, mode)?;
+                Some(serde_json::to_string(&f).expect("findings serialize"))
+            }),
         )?;
-        d.set_item(
-            "notice",
-            rows.iter()
-                .map(|r| r.as_ref().ok().and_then(|(_, n)| n.clone()))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "error",
-            rows.iter()
-                .map(|r| r.as_ref().err().cloned())
-                .collect::<Vec<_>>(),
-        )?;
+        d.set_item("notice", column(&rows, |r| r.as_ref().ok()?.1.clone()))?;
+        d.set_item("error", column(&rows, |r| r.as_ref().err().cloned()))?;
         Ok(d)
     }
 }
