@@ -522,6 +522,9 @@ pub fn truncate_at_char(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// How many findings [`FindingsMode::Top`] keeps in `unspun score` (and the Python package).
+pub const TOP_FINDINGS: usize = 5;
+
 /// Which findings an output record carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingsMode {

@@ -27,7 +27,7 @@ pub mod text;
 
 use detect::Detector;
 pub use finding::{Category, Finding, Hit, Severity};
-pub use rules::{PackError, Rule, RuleTable};
+pub use rules::{PackError, PackFiles, Rule, RuleTable};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -61,6 +61,7 @@ impl Report {
 pub struct CheckerBuilder {
     embedded: bool,
     dirs: Vec<PathBuf>,
+    files: Vec<PackFiles>,
     disable_rules: Vec<String>,
     disable_categories: Vec<Category>,
     severity: HashMap<String, Severity>,
@@ -72,6 +73,7 @@ impl Default for CheckerBuilder {
         CheckerBuilder {
             embedded: true,
             dirs: Vec::new(),
+            files: Vec::new(),
             disable_rules: Vec::new(),
             disable_categories: Vec::new(),
             severity: HashMap::new(),
@@ -90,6 +92,13 @@ impl CheckerBuilder {
     /// Also load every pack in this folder.
     pub fn rules_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dirs.push(dir.into());
+        self
+    }
+
+    /// Also load packs held in memory (e.g. a folder read on another machine with
+    /// [`PackFiles::read_dir`]); they load after the folders.
+    pub fn pack_files(mut self, files: PackFiles) -> Self {
+        self.files.push(files);
         self
     }
 
@@ -132,6 +141,11 @@ impl CheckerBuilder {
         }
         for d in &self.dirs {
             if let Err(mut e) = table.add_dir(d) {
+                errors.append(&mut e);
+            }
+        }
+        for p in &self.files {
+            if let Err(mut e) = table.add_files(&p.dir, &p.files) {
                 errors.append(&mut e);
             }
         }

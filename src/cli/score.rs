@@ -28,8 +28,6 @@ const BATCH_BYTES: usize = 256 * 1024;
 const BATCH_DOCS: usize = 2048;
 /// Batches in flight (read but not yet written) per worker.
 const WINDOW_PER_WORKER: u64 = 4;
-/// How many findings `--findings top` keeps.
-const TOP_FINDINGS: usize = 5;
 /// Room for the JSON around the text when reading a record line.
 const LINE_SLACK: usize = 1 << 20;
 
@@ -269,7 +267,7 @@ pub fn run(args: ScoreArgs) -> i32 {
         },
         findings: match args.findings {
             FindingsArg::None => FindingsMode::None,
-            FindingsArg::Top => FindingsMode::Top(TOP_FINDINGS),
+            FindingsArg::Top => FindingsMode::Top(batch::TOP_FINDINGS),
             FindingsArg::All => FindingsMode::All,
         },
         format: args.format,

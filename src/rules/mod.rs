@@ -8,7 +8,7 @@ pub mod pack;
 use crate::finding::{Category, Severity};
 pub use pack::{Examples, Kind, PackError, RuleDef};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The packs compiled into the binary: `(file name, contents)`. `rules/*.toml` and the data
 /// files they reference; a test checks that every pack in `rules/` is listed here.
@@ -145,6 +145,86 @@ pub struct RuleTable {
     pub csv_entries: HashMap<String, Vec<(String, String, f64)>>,
 }
 
+/// A folder's rule packs held in memory: its `*.toml` files and the data files they name, so
+/// a checker can be built again where the folder is not (another process or machine).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackFiles {
+    /// The folder they were read from (it names the packs in messages).
+    pub dir: PathBuf,
+    /// `(name relative to the folder, contents)`: the packs sorted by name, each followed by
+    /// the data files it names.
+    pub files: Vec<(String, String)>,
+}
+
+impl PackFiles {
+    /// Read a folder's `*.toml` packs and the data files they name (`csv = "…"`). Errors name
+    /// the file (and the rule naming a data file that cannot be read); every error is returned.
+    pub fn read_dir(dir: &Path) -> Result<PackFiles, Vec<PackError>> {
+        let read_error = |file: String, message: String| PackError {
+            file,
+            line: 0,
+            column: 0,
+            rule: None,
+            message,
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![read_error(
+                dir.display().to_string(),
+                format!("cannot read rule folder: {e}"),
+            )]
+        })?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| Path::new(n).extension().is_some_and(|x| x == "toml"))
+            .collect();
+        names.sort();
+        let mut out = PackFiles {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+        };
+        let mut errors = Vec::new();
+        for name in names {
+            let label = dir.join(&name).display().to_string();
+            let src = match std::fs::read_to_string(dir.join(&name)) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(read_error(label, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            // A pack that does not parse is reported when it is added.
+            let named: Vec<(String, usize, String)> = pack::parse(&label, &src)
+                .map(|p| p.rule)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|def| {
+                    let line = pack::line_col(&src, def.id.span().start).0;
+                    Some((def.csv?, line, def.id.into_inner()))
+                })
+                .collect();
+            out.files.push((name, src));
+            for (csv, line, rule) in named {
+                if out.files.iter().any(|(n, _)| *n == csv) {
+                    continue;
+                }
+                match std::fs::read_to_string(dir.join(&csv)) {
+                    Ok(text) => out.files.push((csv, text)),
+                    Err(e) => errors.push(PackError {
+                        line,
+                        rule: Some(rule),
+                        ..read_error(label.clone(), format!("cannot read `{csv}`: {e}"))
+                    }),
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 impl RuleTable {
     /// Add a built-in rule.
     pub fn add_builtin(&mut self, b: &BuiltinRule) {
@@ -254,61 +334,32 @@ impl RuleTable {
 
     /// Add the packs embedded in the binary.
     pub fn add_embedded(&mut self) -> Result<(), Vec<PackError>> {
-        let read = |name: &str| {
-            EMBEDDED
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.to_string())
-                .ok_or_else(|| format!("embedded file `{name}` not found"))
-        };
-        for (name, text) in EMBEDDED {
-            if name.ends_with(".toml") {
-                self.add_pack(&format!("rules/{name}"), text, &read)?;
-            }
-        }
-        Ok(())
+        self.add_files(Path::new("rules"), EMBEDDED)
     }
 
-    /// Add every `*.toml` pack in a folder (sorted by name). Errors of all packs are returned
-    /// together; packs without errors are still added.
-    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<PackError>> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            vec![PackError {
-                file: dir.display().to_string(),
-                line: 0,
-                column: 0,
-                rule: None,
-                message: format!("cannot read rule folder: {e}"),
-            }]
-        })?;
-        let mut files: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+    /// Add pack files held in memory: every `*.toml` among `files` is a pack (added in the
+    /// order given), the other files are the data files packs name (looked up by the name the
+    /// pack gives). `dir` goes before each pack's name in messages. Errors of all packs are
+    /// returned together; packs without errors are still added.
+    pub fn add_files<N: AsRef<str>, T: AsRef<str>>(
+        &mut self,
+        dir: &Path,
+        files: &[(N, T)],
+    ) -> Result<(), Vec<PackError>> {
+        let read = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n.as_ref() == name)
+                .map(|(_, t)| t.as_ref().to_string())
+                .ok_or_else(|| format!("cannot read `{name}`: not among the pack files"))
+        };
         let mut errors = Vec::new();
-        for path in files {
-            let label = path.display().to_string();
-            let src = match std::fs::read_to_string(&path) {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push(PackError {
-                        file: label,
-                        line: 0,
-                        column: 0,
-                        rule: None,
-                        message: format!("cannot read: {e}"),
-                    });
-                    continue;
+        for (name, text) in files {
+            if name.as_ref().ends_with(".toml") {
+                let label = dir.join(name.as_ref()).display().to_string();
+                if let Err(mut es) = self.add_pack(&label, text.as_ref(), &read) {
+                    errors.append(&mut es);
                 }
-            };
-            let base = path.parent().unwrap_or(dir).to_path_buf();
-            let read = move |name: &str| {
-                std::fs::read_to_string(base.join(name))
-                    .map_err(|e| format!("cannot read `{name}`: {e}"))
-            };
-            if let Err(mut es) = self.add_pack(&label, &src, &read) {
-                errors.append(&mut es);
             }
         }
         if errors.is_empty() {
@@ -316,6 +367,13 @@ impl RuleTable {
         } else {
             Err(errors)
         }
+    }
+
+    /// Add every `*.toml` pack in a folder (sorted by name). Errors of all packs are returned
+    /// together; when every file could be read, packs without errors are still added.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<PackError>> {
+        let p = PackFiles::read_dir(dir)?;
+        self.add_files(&p.dir, &p.files)
     }
 
     /// Find a rule by id.
@@ -410,6 +468,34 @@ mod tests {
         assert_eq!(t.rules.len(), 1);
         assert_eq!(t.rules[0].message, "n");
         assert_eq!(t.disabled, ["c.d"]);
+    }
+
+    #[test]
+    fn packs_read_into_memory_load_as_from_the_folder() {
+        let dir = std::env::temp_dir().join(format!("unspun-packfiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pack = "[pack]\nname = \"p\"\n[[rule]]\nid = \"p.phrases\"\nkind = \"phrase\"\nmessage = \"m\"\ncsv = \"p.csv\"\n";
+        std::fs::write(dir.join("p.toml"), pack).unwrap();
+        std::fs::write(dir.join("p.csv"), "found,original\nbig data,large data\n").unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a pack").unwrap();
+        let files = PackFiles::read_dir(&dir).unwrap();
+        let names: Vec<&str> = files.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["p.toml", "p.csv"]);
+        let mut from_dir = RuleTable::default();
+        from_dir.add_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // The folder is gone: the files in memory are all it takes.
+        let mut from_memory = RuleTable::default();
+        from_memory.add_files(&files.dir, &files.files).unwrap();
+        assert_eq!(from_memory.rules[0].file, from_dir.rules[0].file);
+        assert_eq!(from_memory.csv_entries, from_dir.csv_entries);
+        assert_eq!(from_memory.csv_entries["p.phrases"][0].1, "large data");
+        // A named data file that is missing is an error naming the pack, line and rule.
+        let e = from_memory
+            .add_files(Path::new("x"), &[("q.toml", pack.replace("p.", "q."))])
+            .unwrap_err();
+        assert_eq!((e[0].file.as_str(), e[0].line), ("x/q.toml", 4));
+        assert!(e[0].message.contains("`q.csv`"), "{}", e[0]);
     }
 
     #[test]
