@@ -14,7 +14,7 @@ use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR};
 use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Seek, Write};
@@ -378,7 +378,8 @@ struct GroupRec {
 }
 
 /// A member of a group: faithfulness against the representative (0-100) and estimated
-/// similarity of the immutables (0-1), or why its line could not be read again.
+/// similarity of the immutables (0-1), or why its line could not be read again. A record
+/// that could not be read at all is `{"id", "error"}` too.
 #[derive(Serialize)]
 struct MemberRec {
     id: Value,
@@ -455,8 +456,13 @@ impl Output<'_> {
                     Item::Group(members, no) => self.render_group(members, *no),
                     Item::Error(k) => {
                         let e = &errors[*k].1;
-                        let rec = json!({"id": e.id, "error": e.message});
-                        (rec.to_string(), 0)
+                        let rec = MemberRec {
+                            id: e.id.clone(),
+                            faithfulness: None,
+                            similarity: None,
+                            error: Some(e.message.clone()),
+                        };
+                        (serde_json::to_string(&rec).expect("records serialize"), 0)
                     }
                 })
                 .collect();
