@@ -68,8 +68,11 @@ EOF
 )
 KB=$(grep "Maximum resident set size" "$TMP/time" | awk '{print $NF}')
 CPU=$(grep "Percent of CPU" "$TMP/time" | awk '{print $NF}')
+CPUSECS=$(awk '/User time|System time/ {s += $NF} END {print s}' "$TMP/time")
 python3 benches/cluster_eval.py "$TMP/out.jsonl" "$TRUTH"
 python3 -c "
-docs, secs, kb, size = $DOCS, $SECS, $KB, $SIZE
-print(f'time: {secs:.1f} s ({docs / secs:,.0f} documents/s, {size / 1e6 / secs:.1f} MB/s, CPU $CPU), peak RSS {kb / 1024:.0f} MB')
+docs, secs, cpu, kb, size = $DOCS, $SECS, $CPUSECS, $KB, $SIZE
+print(f'time: {secs:.1f} s ({docs / secs:,.0f} documents/s, {size / 1e6 / secs:.1f} MB/s; '
+      f'CPU {cpu:.1f} s = $CPU of the wall time, {docs / cpu:,.0f} documents per CPU-second), '
+      f'peak RSS {kb / 1024:.0f} MB')
 "

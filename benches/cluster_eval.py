@@ -40,13 +40,16 @@ def main():
     for oi, r in enumerate(groups):
         for m in r["members"]:
             where[m["id"]] = oi
-    found = exact = rep_ok = 0
+    found = exact = 0
+    rep_ok = {True: [0, 0], False: [0, 0]}  # two members? -> [right, found]
     for g in truth:
         o = where.get(g[0])
         if o is not None and all(where.get(d) == o for d in g):
             found += 1
             exact += groups[o]["size"] == len(g)
-            rep_ok += groups[o]["representative"] == g[0]
+            r = rep_ok[len(g) == 2]
+            r[0] += groups[o]["representative"] == g[0]
+            r[1] += 1
     pairs = wrong_pairs = docs = intruders = mixed = 0
     for r in groups:
         labels = [lab(m["id"]) for m in r["members"]]
@@ -65,7 +68,14 @@ def main():
         f"wrongly merged documents: {intruders / max(docs, 1):.5f} ({intruders}/{docs}); "
         f"mixed groups: {mixed / max(len(groups), 1):.5f} ({mixed})"
     )
-    print(f"representative is the original: {rep_ok / max(found, 1):.4f} ({rep_ok}/{found})")
+    right = rep_ok[True][0] + rep_ok[False][0]
+    print(
+        f"representative is the original: {right / max(found, 1):.4f} ({right}/{found}); "
+        + "; ".join(
+            f"{name}: {r[0] / max(r[1], 1):.4f} ({r[0]}/{r[1]})"
+            for name, r in (("pairs", rep_ok[True]), ("3 or more", rep_ok[False]))
+        )
+    )
 
 
 if __name__ == "__main__":
