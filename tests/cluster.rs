@@ -2,13 +2,12 @@
 //! copies (thesaurus swaps from the project's own lexicon, a dropped sentence, boilerplate, a
 //! glued pair of words), unrelated documents on the same topic, and bad lines.
 
-use serde_json::{json, Value};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use unspun::lexicon::{EdgeKind, Lexicon};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_unspun");
+use common::{records, run};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use unspun::lexicon::{EdgeKind, Lexicon};
 
 /// The paragraphs of a seed text.
 fn paragraphs(name: &str) -> Vec<String> {
@@ -122,32 +121,6 @@ fn corpus() -> Corpus {
     }
 }
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    let mut sin = child.stdin.take().unwrap();
-    let data = stdin.to_string();
-    let feeder = std::thread::spawn(move || {
-        let _ = sin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().expect("binary finishes");
-    feeder.join().unwrap();
-    out
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect()
-}
-
 fn tempfile(name: &str, contents: &str) -> PathBuf {
     let p = std::env::temp_dir().join(format!("unspun-cluster-{}-{name}", std::process::id()));
     std::fs::write(&p, contents).unwrap();
@@ -168,7 +141,7 @@ fn finds_the_planted_groups_and_nothing_else() {
     let c = corpus();
     let path = tempfile("corpus.jsonl", &c.jsonl);
 
-    let out = run(&["cluster", "-q", path.to_str().unwrap()], "");
+    let out = run(&["cluster", "-q", path.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(1), "bad lines make exit code 1");
     let recs = records(&out);
     let groups: Vec<&Value> = recs.iter().filter(|r| r.get("group").is_some()).collect();
@@ -221,7 +194,7 @@ fn same_topic_is_not_a_copy() {
     let path = tempfile("topic.jsonl", &c.jsonl);
     let out = run(
         &["cluster", "-q", "--singletons", path.to_str().unwrap()],
-        "",
+        b"",
     );
     let recs = records(&out);
     let groups: Vec<&Value> = recs.iter().filter(|r| r.get("group").is_some()).collect();
@@ -252,9 +225,9 @@ fn output_is_deterministic_and_stdin_is_the_same() {
     let c = corpus();
     let path = tempfile("det.jsonl", &c.jsonl);
     let p = path.to_str().unwrap();
-    let one = run(&["cluster", "-q", "-j1", p], "");
-    let two = run(&["cluster", "-q", "-j2", p], "");
-    let piped = run(&["cluster", "-q", "-"], &c.jsonl);
+    let one = run(&["cluster", "-q", "-j1", p], b"");
+    let two = run(&["cluster", "-q", "-j2", p], b"");
+    let piped = run(&["cluster", "-q", "-"], c.jsonl.as_bytes());
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stdout, piped.stdout);
@@ -273,7 +246,7 @@ fn other_fields_and_a_summary() {
     .collect::<String>();
     let out = run(
         &["cluster", "--text-field", "body", "--id-field", "url"],
-        &input,
+        input.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0));
     let recs = records(&out);
@@ -291,7 +264,7 @@ fn other_fields_and_a_summary() {
 
 #[test]
 fn missing_input_is_an_error() {
-    let out = run(&["cluster", "/no/such/file.jsonl"], "");
+    let out = run(&["cluster", "/no/such/file.jsonl"], b"");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr)
         .unwrap()
