@@ -136,6 +136,36 @@ pub fn parse_record<'a>(
     }
 }
 
+/// Parse one JSON Lines record as [`read_line_capped`] kept it: `raw` is the kept part of the
+/// line and `len` the whole line's length (more than `raw.len()` when the line was cut). A
+/// trailing `\r` is dropped, and on line 1 a UTF-8 byte-order mark; a cut line is parsed
+/// leniently with [`parse_truncated_record`], a whole one with [`parse_record`] (after
+/// [`line_str`]). `unspun score` and `unspun cluster` read their records through this.
+pub fn parse_line<'a>(
+    mut raw: &'a [u8],
+    len: usize,
+    line_no: u64,
+    fields: &Fields,
+) -> Result<InputRecord<'a>, RecordError> {
+    let cut = len > raw.len();
+    if let [rest @ .., b'\r'] = raw {
+        raw = rest;
+    }
+    if line_no == 1 {
+        raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    }
+    if cut {
+        return parse_truncated_record(raw, line_no, fields);
+    }
+    match line_str(raw, line_no) {
+        Ok(s) => parse_record(s, line_no, fields),
+        Err(message) => Err(RecordError {
+            id: Value::from(line_no),
+            message,
+        }),
+    }
+}
+
 /// `line 12: expected value at column 17` from a serde_json error on a one-line document.
 fn json_error(line_no: u64, e: &serde_json::Error) -> String {
     let mut msg = e.to_string();

@@ -12,6 +12,7 @@
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
 pub mod batch;
+pub mod cluster;
 pub mod compare;
 pub mod config;
 pub mod detect;

@@ -1,9 +1,11 @@
 //! `unspun score` end to end: the binary on generated inputs.
 
-use serde_json::Value;
+mod common;
+
+use common::{records, run};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_unspun");
 
@@ -22,32 +24,6 @@ fn doc(i: usize) -> String {
         .map(|k| SENTENCES[(i * 31 + k * 7) % SENTENCES.len()])
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    let mut sin = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = sin.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("binary finishes");
-    feeder.join().unwrap();
-    out
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .expect("UTF-8 output")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect()
 }
 
 fn jsonl(n: usize) -> String {

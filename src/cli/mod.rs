@@ -1,6 +1,7 @@
 //! Commands and their arguments.
 
 mod check;
+mod cluster;
 mod compare;
 mod config_cmd;
 mod eval;
@@ -52,6 +53,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Score many documents (JSON Lines, text files, folders) on all cores: one record each.
     Score(score::ScoreArgs),
+    /// Find groups of spun copies in a JSON Lines corpus, with each member's faithfulness.
+    Cluster(cluster::ClusterArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -125,6 +128,7 @@ pub fn run() -> i32 {
         Command::Serve(a) => serve::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Score(a) => score::run(a),
+        Command::Cluster(a) => cluster::run(a),
     }
 }
 

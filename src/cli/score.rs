@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use unspun::batch::{self, Fields, FindingsMode, InputRecord, Record, RecordError};
+use unspun::batch::{self, Fields, FindingsMode, Record};
 use unspun::Checker;
 
 /// Input bytes per batch (a bigger document makes a batch of its own).
@@ -108,7 +108,7 @@ pub struct ScoreArgs {
 }
 
 /// `50M` → 52428800.
-fn parse_size(s: &str) -> Result<usize, String> {
+pub(super) fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let t = t
         .strip_suffix("iB")
@@ -589,25 +589,9 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 range,
                 len,
             } => {
-                let mut raw = &batch.buf[range.clone()];
-                if let [rest @ .., b'\r'] = raw {
-                    raw = rest;
-                }
-                if *line_no == 1 {
-                    raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-                }
                 let cut = *len > range.len();
-                let parsed: Result<InputRecord, RecordError> = if cut {
-                    batch::parse_truncated_record(raw, *line_no, &ctx.fields)
-                } else {
-                    match batch::line_str(raw, *line_no) {
-                        Ok(s) => batch::parse_record(s, *line_no, &ctx.fields),
-                        Err(message) => Err(RecordError {
-                            id: (*line_no).into(),
-                            message,
-                        }),
-                    }
-                };
+                let parsed =
+                    batch::parse_line(&batch.buf[range.clone()], *len, *line_no, &ctx.fields);
                 let path = ctx.line_paths.then_some(&**src);
                 match parsed {
                     Ok(rec) => {
@@ -799,7 +783,8 @@ fn write_all(
 }
 
 /// Where records go: stdout, or a temporary file renamed over `-o FILE` at the end.
-struct Sink {
+/// Where records go: stdout, or a file written atomically (via a temporary file).
+pub(super) struct Sink {
     out: Box<dyn Write>,
     /// (temporary, final) paths.
     rename: Option<(PathBuf, PathBuf)>,
@@ -808,7 +793,7 @@ struct Sink {
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
 impl Sink {
-    fn open(path: Option<&Path>) -> Result<Sink, String> {
+    pub(super) fn open(path: Option<&Path>) -> Result<Sink, String> {
         let Some(path) = path else {
             return Ok(Sink {
                 out: Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
@@ -831,7 +816,7 @@ impl Sink {
     }
 
     /// Write, or end the program: quietly on a closed pipe, with an error otherwise.
-    fn write(&mut self, bytes: &[u8]) {
+    pub(super) fn write(&mut self, bytes: &[u8]) {
         if let Err(e) = self.out.write_all(bytes) {
             self.fail(e);
         }
@@ -853,7 +838,7 @@ impl Sink {
         std::process::exit(EXIT_ERROR);
     }
 
-    fn finish(mut self) -> Result<(), String> {
+    pub(super) fn finish(mut self) -> Result<(), String> {
         if let Err(e) = self.out.flush() {
             self.fail(e);
         }
