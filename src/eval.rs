@@ -748,6 +748,7 @@ mod tests {
             score,
             words: 10,
             findings,
+            truncated: None,
         }
     }
 

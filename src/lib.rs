@@ -12,6 +12,7 @@
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
 pub mod batch;
+pub mod budget;
 pub mod compare;
 pub mod config;
 pub mod detect;
@@ -31,6 +32,7 @@ pub use rules::{PackError, Rule, RuleTable};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 pub use text::Document;
 
 /// The public document object: one per checked document.
@@ -47,7 +49,18 @@ pub struct Report {
     pub words: usize,
     /// The findings, sorted by position.
     pub findings: Vec<Finding>,
+    /// Set when only part of the document was checked: `"time budget"` (the checker's
+    /// [time budget](CheckerBuilder::time_budget) ran out: the score counts what was found
+    /// until then) or `"max-doc-bytes"` (the binary checked only the first part of a larger
+    /// document). Absent from the JSON when the whole document was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
 }
+
+/// The value of [`Report::truncated`] when the time budget ran out.
+pub const TRUNCATED_TIME: &str = "time budget";
+/// The value of [`Report::truncated`] when only the first part of a document was checked.
+pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
 
 impl Report {
     /// Findings per category, in [`Category::ALL`] order.
@@ -65,6 +78,7 @@ pub struct CheckerBuilder {
     disable_categories: Vec<Category>,
     severity: HashMap<String, Severity>,
     enable_rules: Vec<String>,
+    budget: Option<Duration>,
 }
 
 impl Default for CheckerBuilder {
@@ -76,6 +90,7 @@ impl Default for CheckerBuilder {
             disable_categories: Vec::new(),
             severity: HashMap::new(),
             enable_rules: Vec::new(),
+            budget: None,
         }
     }
 }
@@ -115,6 +130,14 @@ impl CheckerBuilder {
     /// Override a rule's severity.
     pub fn severity(mut self, id: impl Into<String>, s: Severity) -> Self {
         self.severity.insert(id.into(), s);
+        self
+    }
+
+    /// Give every check at most this much time: when it runs out, the remaining detectors
+    /// are skipped (a long one stops where it is) and the report says
+    /// `truncated: "time budget"`, scored on what was found. Default: no limit.
+    pub fn time_budget(mut self, budget: Duration) -> Self {
+        self.budget = Some(budget);
         self
     }
 
@@ -168,6 +191,7 @@ impl CheckerBuilder {
             enabled,
             severity,
             detectors,
+            budget: self.budget,
         })
     }
 }
@@ -179,6 +203,7 @@ pub struct Checker {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
     detectors: Vec<Box<dyn Detector>>,
+    budget: Option<Duration>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -227,9 +252,15 @@ impl Checker {
         adjust: &mut dyn FnMut(&mut Vec<Finding>),
     ) -> Report {
         let mut hits = Vec::new();
+        let scope = budget::Scope::start(self.budget);
         for d in &self.detectors {
+            if budget::out_of_time() {
+                break;
+            }
             d.detect(doc, &mut hits);
         }
+        let truncated = scope.was_cut().then(|| TRUNCATED_TIME.to_string());
+        drop(scope);
         hits.retain(|h| rule_on(&self.table.rules[h.rule]));
         let evidence: f64 = hits
             .iter()
@@ -252,6 +283,7 @@ impl Checker {
             score: score::score_from_penalty(words, penalty),
             words,
             findings,
+            truncated,
         }
     }
 
