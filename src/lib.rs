@@ -153,6 +153,11 @@ impl CheckerBuilder {
                 errors.append(&mut e);
             }
         }
+        let before_dirs: Vec<(String, String)> = table
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), r.file.clone()))
+            .collect();
         for d in &self.dirs {
             if let Err(mut e) = table.add_dir(d) {
                 errors.append(&mut e);
@@ -161,6 +166,17 @@ impl CheckerBuilder {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // The rules of user packs: their examples are verified once compiled (the embedded
+        // packs' examples are verified by the test suite).
+        let user_rules: Vec<usize> = (0..table.rules.len())
+            .filter(|&i| {
+                let r = &table.rules[i];
+                matches!(r.origin, rules::Origin::Pack(_))
+                    && !before_dirs
+                        .iter()
+                        .any(|(id, f)| *id == r.id && *f == r.file)
+            })
+            .collect();
         let enabled: Vec<bool> = table
             .rules
             .iter()
@@ -186,12 +202,20 @@ impl CheckerBuilder {
                 detectors.push(make(i));
             }
         }
-        Ok(Checker {
+        let checker = Checker {
             table,
             enabled,
             severity,
             detectors,
+            budget: None,
+        };
+        let errors = checker.verify_examples(&user_rules);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Checker {
             budget: self.budget,
+            ..checker
         })
     }
 }
@@ -229,6 +253,41 @@ impl Checker {
     /// Is the rule at this index enabled?
     pub fn is_enabled(&self, index: usize) -> bool {
         self.enabled[index]
+    }
+
+    /// Run the `examples` of these rules (indices into the table): each `fire` example must
+    /// give a finding of the rule and each `clean` one none. Errors name the pack file, the
+    /// rule's line and the example. Disabled rules are skipped.
+    fn verify_examples(&self, rules: &[usize]) -> Vec<PackError> {
+        let mut errors = Vec::new();
+        for &i in rules {
+            let rule = &self.table.rules[i];
+            if !self.enabled[i] {
+                continue;
+            }
+            let fires = |ex: &str| self.check(ex).findings.iter().any(|f| f.rule == rule.id);
+            let failed = rule
+                .examples
+                .fire
+                .iter()
+                .filter(|ex| !fires(ex))
+                .map(|ex| format!("example does not fire: {ex:?}"))
+                .chain(
+                    rule.examples
+                        .clean
+                        .iter()
+                        .filter(|ex| fires(ex))
+                        .map(|ex| format!("clean example fires: {ex:?}")),
+                );
+            errors.extend(failed.map(|message| PackError {
+                file: rule.file.clone(),
+                line: rule.line,
+                column: 0,
+                rule: Some(rule.id.clone()),
+                message,
+            }));
+        }
+        errors
     }
 
     /// Check plain text.
