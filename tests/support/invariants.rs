@@ -126,7 +126,7 @@ pub fn rule_pack(data: &[u8]) {
         for e in errors {
             assert_eq!(e.file, "fuzz.toml", "{e}");
             assert!(e.line <= lines, "{e}: line beyond the file ({lines} lines)");
-            assert!(!e.message.is_empty());
+            assert!(!e.message.trim().is_empty(), "{e:?}");
         }
     };
     if let Err(errors) = table.add_pack("fuzz.toml", &src, &read) {
