@@ -163,9 +163,6 @@ impl CheckerBuilder {
                 errors.append(&mut e);
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         // The rules of user packs: their examples are verified once compiled (the embedded
         // packs' examples are verified by the test suite).
         let user_rules: Vec<usize> = (0..table.rules.len())
@@ -191,7 +188,18 @@ impl CheckerBuilder {
             .iter()
             .map(|r| self.severity.get(&r.id).copied().unwrap_or(r.severity))
             .collect();
-        let mut detectors = detect::compile_packs(&table, &|i| enabled[i])?;
+        // Patterns of the packs that loaded are compiled even when another pack failed, so
+        // every error of every pack is reported at once.
+        let mut detectors = match detect::compile_packs(&table, &|i| enabled[i]) {
+            Ok(d) => d,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Vec::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         for (b, make) in detect::BUILTINS {
             let i = table
                 .rules
