@@ -2,35 +2,15 @@
 //! whole huge input into memory or silently drop text. Large inputs are generated here and
 //! streamed through standard input. The README's reliability table points at these tests.
 
+#[path = "support/cmd.rs"]
+mod cmd;
+
+use cmd::{run, spawn};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
-
-fn unspun() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_unspun"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = unspun()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut sin = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = sin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 fn tempdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("unspun-hostile-{}-{name}", std::process::id()));
@@ -66,13 +46,7 @@ fn peak_rss_mb(child: &Child) -> Option<u64> {
 /// Stream `total` bytes (`head`, then `fill` repeated, then `tail`) into a command's standard
 /// input without holding them; returns the output and the peak RSS seen before stdin closed.
 fn stream(args: &[&str], head: &[u8], fill: &[u8], total: usize, tail: &[u8]) -> (Output, u64) {
-    let mut child = unspun()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args);
     let mut sin = child.stdin.take().unwrap();
     // Read the output meanwhile: a child blocked writing it would stop reading its input.
     let mut sout = child.stdout.take().unwrap();
@@ -421,13 +395,7 @@ fn killing_score_never_leaves_a_half_written_output() {
     let d = tempdir("kill");
     let out = d.join("scores.jsonl");
     std::fs::write(&out, "previous run\n").unwrap();
-    let mut child = unspun()
-        .args(["score", "--quiet", "-o", out.to_str().unwrap(), "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&["score", "--quiet", "-o", out.to_str().unwrap(), "-"]);
     let mut sin = child.stdin.take().unwrap();
     for i in 0..2000 {
         let line = serde_json::json!({"id": i, "text": "He said thatRussia was ready."});

@@ -175,8 +175,8 @@ fn deeply_nested_html() {
     for hostile in [
         format!("{}thatRussia", "<code>".repeat(n)),
         format!("{}x", "<b ".repeat(n)),
-        format!("{}", "<!--".repeat(n)),
-        format!("{}", "<a href=\"".repeat(n)),
+        "<!--".repeat(n),
+        "<a href=\"".repeat(n),
         "&amp;".repeat(n),
         format!("<main>{}</main>", "<article>".repeat(n)),
     ] {

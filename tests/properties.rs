@@ -3,12 +3,12 @@
 //! quotes, markup, U+FFFD, NUL) and over random mixes of good and bad JSON Lines records.
 //! Case counts are kept moderate so `cargo test --release` stays fast.
 
+#[path = "support/cmd.rs"]
+mod cmd;
 #[path = "support/invariants.rs"]
 mod invariants;
 
 use proptest::prelude::*;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use unspun::text::decode::{self, Decoded};
 use unspun::text::markup::{self, Format, MarkupOptions};
 use unspun::{Checker, Document};
@@ -199,19 +199,11 @@ proptest! {
             input.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
         }
         let n = lines.iter().filter(|(_, record)| *record).count();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_unspun"))
-            .args(["score", "--quiet", "--input-format", "jsonl", "-j", "2",
-                   "--max-doc-bytes", "100K", "--findings", "none",
-                   "--disable", "ngram.swap"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut sin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || sin.write_all(&input));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
+        let out = cmd::run(
+            &["score", "--quiet", "--input-format", "jsonl", "-j", "2",
+              "--max-doc-bytes", "100K", "--findings", "none", "--disable", "ngram.swap"],
+            &input,
+        );
         let stdout = String::from_utf8(out.stdout).unwrap();
         let recs: Vec<serde_json::Value> =
             stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
