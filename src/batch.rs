@@ -189,6 +189,28 @@ pub fn line_str(line: &[u8], line_no: u64) -> Result<&str, String> {
     })
 }
 
+/// A line's bytes as text: invalid UTF-8 sequences are replaced by U+FFFD (as
+/// [`String::from_utf8_lossy`] does), so a record with a few bad bytes is still scored and the
+/// bad bytes in its text are flagged by `input.invalid-utf8`.
+pub fn line_lossy(line: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(line)
+}
+
+/// The 1-based column (in bytes) of the first invalid UTF-8 sequence of a line, if any.
+pub fn invalid_utf8_column(line: &[u8]) -> Option<usize> {
+    std::str::from_utf8(line).err().map(|e| e.valid_up_to() + 1)
+}
+
+impl InputRecord<'_> {
+    /// The same record, owning its text.
+    pub fn into_owned(self) -> InputRecord<'static> {
+        InputRecord {
+            id: self.id,
+            text: Cow::Owned(self.text.into_owned()),
+        }
+    }
+}
+
 struct RecordSeed<'f> {
     fields: &'f Fields,
 }
@@ -297,22 +319,10 @@ pub fn parse_truncated_record(
     line_no: u64,
     fields: &Fields,
 ) -> Result<InputRecord<'static>, RecordError> {
-    // The cut may fall inside a character: keep the valid part.
-    let prefix = match std::str::from_utf8(prefix) {
-        Ok(s) => s,
-        Err(e) if e.error_len().is_none() => {
-            std::str::from_utf8(&prefix[..e.valid_up_to()]).expect("valid up to here")
-        }
-        Err(e) => {
-            return Err(RecordError {
-                id: Value::from(line_no),
-                message: format!(
-                    "line {line_no}: invalid UTF-8 at column {}",
-                    e.valid_up_to() + 1
-                ),
-            })
-        }
-    };
+    // The cut may fall inside a character: that part is dropped; other invalid bytes are
+    // replaced by U+FFFD.
+    let prefix = crate::text::decode::utf8_lossy(prefix, true).text;
+    let prefix = prefix.as_str();
     let mut sc = Scanner {
         s: prefix.as_bytes(),
         i: 0,
@@ -620,6 +630,13 @@ pub struct Record<'a> {
     /// Something the reader should know, e.g. that only the first part of the text was scored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+    /// Only part of the document was scored: `"max-doc-bytes"` or `"time budget"` (see
+    /// [`Report::truncated`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<&'a str>,
+    /// Why this input was not scored at all (a binary file); no score, and not an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
     /// Why this record could not be scored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -643,6 +660,8 @@ impl<'a> Record<'a> {
             flagged: threshold.map(|t| report.score < t),
             findings: select_findings(&report.findings, mode),
             notice: None,
+            truncated: report.truncated.as_deref(),
+            skipped: None,
             error: None,
         }
     }
@@ -658,6 +677,8 @@ impl<'a> Record<'a> {
             flagged: None,
             findings: None,
             notice: None,
+            truncated: None,
+            skipped: None,
             error: Some(error),
         }
     }
@@ -703,7 +724,12 @@ impl<'a> Record<'a> {
             Some(true) => "true",
             Some(false) => "false",
         }));
-        cols.push(csv_field(self.notice.as_deref().unwrap_or("")));
+        let notice = match (&self.notice, &self.skipped) {
+            (Some(n), _) => Cow::Borrowed(n.as_str()),
+            (None, Some(s)) => Cow::Owned(format!("skipped: {s}")),
+            (None, None) => Cow::Borrowed(""),
+        };
+        cols.push(csv_field(&notice));
         cols.push(csv_field(self.error.as_deref().unwrap_or("")));
         out.extend_from_slice(cols.join(",").as_bytes());
         out.push(b'\n');

@@ -796,6 +796,7 @@ mod tests {
             score,
             words: 10,
             findings,
+            truncated: None,
         }
     }
 

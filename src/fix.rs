@@ -112,6 +112,7 @@ mod tests {
             score: 0.0,
             words: 0,
             findings: Vec::new(),
+            truncated: None,
         };
         assert!(safe_edits(&report, &RuleTable::default(), 0.0).is_empty());
         assert_eq!(apply("abcdef", &[e(0, 2, "X"), e(4, 6, "YY")]), "XcdYY");

@@ -12,6 +12,7 @@
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
 pub mod batch;
+pub mod budget;
 pub mod cluster;
 pub mod compare;
 pub mod config;
@@ -32,6 +33,7 @@ pub use rules::{PackError, PackFiles, Rule, RuleTable};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 pub use text::Document;
 
 /// The public document object: one per checked document.
@@ -48,7 +50,18 @@ pub struct Report {
     pub words: usize,
     /// The findings, sorted by position.
     pub findings: Vec<Finding>,
+    /// Set when only part of the document was checked: `"time budget"` (the checker's
+    /// [time budget](CheckerBuilder::time_budget) ran out: the score counts what was found
+    /// until then) or `"max-doc-bytes"` (the binary checked only the first part of a larger
+    /// document). Absent from the JSON when the whole document was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
 }
+
+/// The value of [`Report::truncated`] when the time budget ran out.
+pub const TRUNCATED_TIME: &str = "time budget";
+/// The value of [`Report::truncated`] when only the first part of a document was checked.
+pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
 
 impl Report {
     /// Findings per category, in [`Category::ALL`] order.
@@ -67,6 +80,7 @@ pub struct CheckerBuilder {
     disable_categories: Vec<Category>,
     severity: HashMap<String, Severity>,
     enable_rules: Vec<String>,
+    budget: Option<Duration>,
 }
 
 impl Default for CheckerBuilder {
@@ -79,6 +93,7 @@ impl Default for CheckerBuilder {
             disable_categories: Vec::new(),
             severity: HashMap::new(),
             enable_rules: Vec::new(),
+            budget: None,
         }
     }
 }
@@ -128,6 +143,14 @@ impl CheckerBuilder {
         self
     }
 
+    /// Give every check at most this much time: when it runs out, the remaining detectors
+    /// are skipped (a long one stops where it is) and the report says
+    /// `truncated: "time budget"`, scored on what was found. Default: no limit.
+    pub fn time_budget(mut self, budget: Duration) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
     /// Load, validate and compile. Errors name the pack file, line and rule.
     pub fn build(self) -> Result<Checker, Vec<PackError>> {
         let mut table = RuleTable::default();
@@ -140,6 +163,11 @@ impl CheckerBuilder {
                 errors.append(&mut e);
             }
         }
+        let before_dirs: Vec<(String, String)> = table
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), r.file.clone()))
+            .collect();
         for d in &self.dirs {
             if let Err(mut e) = table.add_dir(d) {
                 errors.append(&mut e);
@@ -150,9 +178,17 @@ impl CheckerBuilder {
                 errors.append(&mut e);
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        // The rules of user packs: their examples are verified once compiled (the embedded
+        // packs' examples are verified by the test suite).
+        let user_rules: Vec<usize> = (0..table.rules.len())
+            .filter(|&i| {
+                let r = &table.rules[i];
+                matches!(r.origin, rules::Origin::Pack(_))
+                    && !before_dirs
+                        .iter()
+                        .any(|(id, f)| *id == r.id && *f == r.file)
+            })
+            .collect();
         let enabled: Vec<bool> = table
             .rules
             .iter()
@@ -167,7 +203,18 @@ impl CheckerBuilder {
             .iter()
             .map(|r| self.severity.get(&r.id).copied().unwrap_or(r.severity))
             .collect();
-        let mut detectors = detect::compile_packs(&table, &|i| enabled[i])?;
+        // Patterns of the packs that loaded are compiled even when another pack failed, so
+        // every error of every pack is reported at once.
+        let mut detectors = match detect::compile_packs(&table, &|i| enabled[i]) {
+            Ok(d) => d,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Vec::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         for (b, make) in detect::BUILTINS {
             let i = table
                 .rules
@@ -178,11 +225,20 @@ impl CheckerBuilder {
                 detectors.push(make(i));
             }
         }
-        Ok(Checker {
+        let checker = Checker {
             table,
             enabled,
             severity,
             detectors,
+            budget: None,
+        };
+        let errors = checker.verify_examples(&user_rules);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Checker {
+            budget: self.budget,
+            ..checker
         })
     }
 }
@@ -194,6 +250,7 @@ pub struct Checker {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
     detectors: Vec<Box<dyn Detector>>,
+    budget: Option<Duration>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -221,6 +278,41 @@ impl Checker {
         self.enabled[index]
     }
 
+    /// Run the `examples` of these rules (indices into the table): each `fire` example must
+    /// give a finding of the rule and each `clean` one none. Errors name the pack file, the
+    /// rule's line and the example. Disabled rules are skipped.
+    fn verify_examples(&self, rules: &[usize]) -> Vec<PackError> {
+        let mut errors = Vec::new();
+        for &i in rules {
+            let rule = &self.table.rules[i];
+            if !self.enabled[i] {
+                continue;
+            }
+            let fires = |ex: &str| self.check(ex).findings.iter().any(|f| f.rule == rule.id);
+            let failed = rule
+                .examples
+                .fire
+                .iter()
+                .filter(|ex| !fires(ex))
+                .map(|ex| format!("example does not fire: {ex:?}"))
+                .chain(
+                    rule.examples
+                        .clean
+                        .iter()
+                        .filter(|ex| fires(ex))
+                        .map(|ex| format!("clean example fires: {ex:?}")),
+                );
+            errors.extend(failed.map(|message| PackError {
+                file: rule.file.clone(),
+                line: rule.line,
+                column: 0,
+                rule: Some(rule.id.clone()),
+                message,
+            }));
+        }
+        errors
+    }
+
     /// Check plain text.
     pub fn check(&self, text: &str) -> Report {
         self.check_document(&Document::new(text))
@@ -242,9 +334,15 @@ impl Checker {
         adjust: &mut dyn FnMut(&mut Vec<Finding>),
     ) -> Report {
         let mut hits = Vec::new();
+        let scope = budget::Scope::start(self.budget);
         for d in &self.detectors {
+            if budget::out_of_time() {
+                break;
+            }
             d.detect(doc, &mut hits);
         }
+        let truncated = scope.was_cut().then(|| TRUNCATED_TIME.to_string());
+        drop(scope);
         hits.retain(|h| rule_on(&self.table.rules[h.rule]));
         let evidence: f64 = hits
             .iter()
@@ -267,6 +365,7 @@ impl Checker {
             score: score::score_from_penalty(words, penalty),
             words,
             findings,
+            truncated,
         }
     }
 

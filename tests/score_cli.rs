@@ -138,16 +138,25 @@ fn bad_records_keep_their_place_and_exit_1() {
                 assert_eq!(r["error"], format!("line {line}: no field 'text'"));
             }
             _ => {
+                // Invalid UTF-8 is replaced, flagged and scored, not an error.
                 assert_eq!(r["id"], line);
+                assert!(r["score"].is_number() && r.get("error").is_none());
                 assert_eq!(
-                    r["error"],
-                    format!("line {line}: invalid UTF-8 at column 14")
+                    r["notice"],
+                    format!("line {line}: invalid UTF-8 at column 14, replaced by U+FFFD")
                 );
+                let f = r["findings"].as_array().unwrap();
+                let bad = f
+                    .iter()
+                    .find(|f| f["rule"] == "input.invalid-utf8")
+                    .unwrap();
+                assert_eq!(bad["text"], "\u{FFFD}");
+                assert_eq!(bad["start"], 3, "offsets are into the decoded text");
             }
         }
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("300 documents (90 errors)"), "{stderr}");
+    assert!(stderr.contains("300 documents (60 errors)"), "{stderr}");
 }
 
 #[test]
@@ -291,9 +300,12 @@ fn folders_give_one_record_per_file_in_order() {
     assert_eq!(recs[0]["counts"]["glue"], 1);
     // The Markdown file was scored (its score depends on the detectors, not on the walk).
     assert!(recs[1]["score"].is_number() && recs[1]["error"].is_null());
+    // Invalid UTF-8 is replaced by U+FFFD and flagged with its byte offset in the file.
+    assert!(recs[2]["score"].is_number() && recs[2]["error"].is_null());
+    assert_eq!(recs[2]["findings"][0]["rule"], "input.invalid-utf8");
     assert_eq!(
-        recs[2]["error"],
-        format!("{}:1: invalid UTF-8 at byte 4", p("z.txt"))
+        recs[2]["findings"][0]["message"],
+        "invalid UTF-8: byte 0xFF at byte offset 4 of the input, replaced by U+FFFD"
     );
     assert!(recs[3]["error"].as_str().unwrap().contains("no such file"));
     assert_eq!(recs[5]["id"], "doc-1");

@@ -323,3 +323,141 @@ fn html_report_of_the_seeds() {
     assert!(page.contains(">animpenetrable</mark>"));
     assert!(!page.contains("<script") && !page.contains("<link") && !page.contains("url("));
 }
+
+/// A field of /proc/PID/status (kB or a count), Linux only.
+fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Read a response with a deadline: its status, or `None` if the connection was reset,
+/// closed without an answer, or nothing came in time.
+fn status_within(mut s: TcpStream, limit: Duration) -> Option<u16> {
+    s.set_read_timeout(Some(limit)).unwrap();
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let text = String::from_utf8_lossy(&resp);
+    text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+}
+
+#[test]
+fn slow_clients_and_a_flood_leave_the_server_prompt_and_bounded() {
+    use std::time::Instant;
+    let server = Server::start(&[
+        "--workers",
+        "2",
+        "--timeout",
+        "2",
+        "--max-connections",
+        "16",
+    ]);
+    let pid = server.child.id();
+    let small = serde_json::json!({"text": "He said thatRussia was ready."}).to_string();
+    assert_eq!(server.post("/api/check", small.as_bytes()).0, 200);
+    let rss_before = proc_status(pid, "VmRSS:");
+
+    // Ten clients that connect and send nothing, four that trickle a byte every 100 ms.
+    let opened = Instant::now();
+    let idle: Vec<TcpStream> = (0..10).map(|_| server.connect()).collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let tricklers: Vec<_> = (0..4)
+        .map(|_| {
+            let mut s = server.connect();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                for b in b"POST /api/check HTTP/1.1\r\nHost: x\r\n".iter().cycle() {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed)
+                        || s.write_all(&[*b]).is_err()
+                    {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    // Others are answered promptly meanwhile.
+    let t = Instant::now();
+    server.assert_healthy();
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "/healthz took {:?}",
+        t.elapsed()
+    );
+
+    // Beyond --max-connections, new connections are turned away at once, not queued.
+    let extra: Vec<TcpStream> = (0..30).map(|_| server.connect()).collect();
+    let t = Instant::now();
+    let answers: Vec<Option<u16>> = extra
+        .into_iter()
+        .map(|s| status_within(s, Duration::from_secs(3)))
+        .collect();
+    let busy = answers.iter().filter(|a| **a == Some(503)).count();
+    assert!(busy >= 20, "{answers:?}");
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    if let Some(threads) = proc_status(pid, "Threads:") {
+        assert!(threads <= 16 + 4, "{threads} threads for 16 connections");
+    }
+
+    // The idle clients are cut off once --timeout has passed since they connected.
+    for s in idle {
+        let left = Duration::from_secs(4).saturating_sub(opened.elapsed());
+        assert_eq!(
+            status_within(s, left.max(Duration::from_millis(100))),
+            Some(408)
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in tricklers {
+        t.join().unwrap();
+    }
+
+    // A flood of requests from 8 threads: every one is answered (200, or 503 when all
+    // connection slots are taken), none hangs.
+    let t = Instant::now();
+    let counts: Vec<(usize, usize)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let server = &server;
+                let small = &small;
+                sc.spawn(move || {
+                    let (mut ok, mut busy) = (0, 0);
+                    for j in 0..60 {
+                        let (status, _, _) = if (i + j) % 3 == 0 {
+                            server.post("/api/check", small.as_bytes())
+                        } else {
+                            server.get("/healthz")
+                        };
+                        match status {
+                            200 => ok += 1,
+                            503 => busy += 1,
+                            s => panic!("status {s}"),
+                        }
+                    }
+                    (ok, busy)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ok: usize = counts.iter().map(|c| c.0).sum();
+    assert!(ok >= 240, "{counts:?}");
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+
+    // Afterwards: prompt, and memory did not grow with the number of requests.
+    let t = Instant::now();
+    server.assert_healthy();
+    assert!(t.elapsed() < Duration::from_secs(1));
+    if let (Some(before), Some(after)) = (rss_before, proc_status(pid, "VmRSS:")) {
+        assert!(
+            after < before + 100 * 1024,
+            "RSS grew from {before} kB to {after} kB"
+        );
+    }
+}

@@ -5,9 +5,10 @@
 //! documents in input order through a [`Sink`], which adds what a format needs around them
 //! (the JSON array, the Checkstyle root, the one SARIF log).
 
+use super::atomic::{AtomicFile, Output};
 use super::input::{self, Content, Input};
 use super::project::{ConfigArgs, Ctx, Resolver};
-use super::{write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{parse_size, write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -117,6 +118,11 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// Check at most this much of each input (bytes; K, M, G suffixes): a larger one is
+    /// checked on its first part (cut on a character boundary) with a notice, and never
+    /// rewritten by --fix.
+    #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
@@ -144,22 +150,14 @@ struct Done {
     diff: String,
     /// Findings fixed in place.
     fixed: usize,
-}
-
-/// Where the output goes: standard output, or `-o FILE`.
-fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, String> {
-    match path {
-        None => Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
-        Some(p) => std::fs::File::create(p)
-            .map(|f| Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)
-            .map_err(|e| format!("{}: cannot write: {e}", p.display())),
-    }
+    /// Notices for standard error (a cut document, a file not rewritten).
+    notices: Vec<String>,
 }
 
 /// Writes rendered documents and what a format needs around them.
 struct Sink {
     format: Format,
-    out: Box<dyn Write>,
+    out: Output,
     first: bool,
     collected: Vec<Report>,
     /// `html`: every report with its source text, rendered as one page at the end.
@@ -167,7 +165,7 @@ struct Sink {
 }
 
 impl Sink {
-    fn new(format: Format, out: Box<dyn Write>) -> Sink {
+    fn new(format: Format, out: Output) -> Sink {
         let mut s = Sink {
             format,
             out,
@@ -239,6 +237,7 @@ struct Opts {
     fix: bool,
     diff: bool,
     fix_min_confidence: Option<f64>,
+    max_doc_bytes: usize,
 }
 
 pub fn run(args: CheckArgs) -> i32 {
@@ -286,6 +285,7 @@ pub fn run(args: CheckArgs) -> i32 {
         fix: args.fix,
         diff: args.diff,
         fix_min_confidence: args.fix_min_confidence,
+        max_doc_bytes: args.max_doc_bytes,
     };
 
     // Resolve every input's configuration first (configuration errors are reported once per
@@ -335,7 +335,7 @@ pub fn run(args: CheckArgs) -> i32 {
         } else {
             opts.format
         },
-        match open_output(args.output.as_deref()) {
+        match Output::open(args.output.as_deref()) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -354,6 +354,12 @@ pub fn run(args: CheckArgs) -> i32 {
         for o in outcomes {
             match o {
                 Outcome::Checked(d) => {
+                    if !d.notices.is_empty() {
+                        let _ = sink.flush();
+                        for n in &d.notices {
+                            eprintln!("notice: {n}");
+                        }
+                    }
                     if opts.diff {
                         fail |= !d.diff.is_empty();
                         sink.raw(&d.diff);
@@ -415,7 +421,7 @@ pub fn run(args: CheckArgs) -> i32 {
             notes.push(table.trim_end().to_string());
         }
     }
-    if let Err(e) = sink.flush() {
+    if let Err(e) = sink.out.finish() {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write output: {e}");
             return EXIT_ERROR;
@@ -434,11 +440,12 @@ pub fn run(args: CheckArgs) -> i32 {
 }
 
 fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
-    let text = match input::read(inp) {
+    let read = match input::read(inp, opts.max_doc_bytes) {
         Ok(Content::Text(t)) => t,
         Ok(Content::Binary(msg)) => return Outcome::Skipped(msg),
         Err(e) => return Outcome::Failed(e),
     };
+    let text = read.decoded.text.as_str();
     let (path, label): (Option<&Path>, String) = match inp {
         Input::File(p) => (Some(p), inp.label()),
         Input::Stdin => match &opts.stdin_name {
@@ -462,28 +469,70 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
         eff.fix_min_confidence = c;
     }
     let min = eff.min_severity;
-    let mut checked = eff.check(&ctx.checker, &text, format);
-    let mut diff = String::new();
-    let mut fixed = 0;
+    let mut notices: Vec<String> = read
+        .cut_notice(&label, opts.max_doc_bytes)
+        .into_iter()
+        .collect();
+    let check = |text: &str| {
+        let mut c = eff.check(&ctx.checker, text, format);
+        read.decoded.describe(&mut c.report.findings);
+        if read.cut.is_some() {
+            c.report.truncated = Some(unspun::TRUNCATED_SIZE.to_string());
+        }
+        c
+    };
+    let checked = check(text);
+    let mut done = Fixes {
+        diff: String::new(),
+        fixed: 0,
+    };
     if opts.fix || opts.diff {
         let mut shown = checked.report.clone();
         shown.findings.retain(|f| f.severity >= min);
         let edits = fix::safe_edits(&shown, ctx.checker.rules(), eff.fix_min_confidence);
         if !edits.is_empty() {
-            let new = fix::apply(&text, &edits);
-            if opts.diff {
-                diff = fix::unified_diff(&label, &text, &new);
-            } else if let Some(p) = path {
-                if let Err(e) = write_atomic(p, &new) {
-                    return Outcome::Failed(format!("{label}: cannot write the fixes: {e}"));
+            let new = fix::apply(text, &edits);
+            // A file checked in part, or with bytes that are not valid, is never rewritten:
+            // the rest (or the bytes as they were) would be lost.
+            let encoded = read.decoded.encode(&new).filter(|_| read.cut.is_none());
+            let what = if opts.diff {
+                "no diff"
+            } else {
+                "not rewritten"
+            };
+            match (encoded, path) {
+                (None, _) => notices.push(format!(
+                    "{label}: {what}: {}",
+                    if read.cut.is_some() {
+                        "only its first part was checked"
+                    } else {
+                        "it has bytes that are not valid text (see input.invalid-utf8)"
+                    }
+                )),
+                (Some(_), _) if opts.diff => {
+                    done.diff = fix::unified_diff(&label, text, &new);
                 }
-                fixed = edits.len();
-                checked = eff.check(&ctx.checker, &new, format);
-                return finish(checked, label, &new, &eff, opts, diff, fixed);
+                (Some(bytes), Some(p)) => {
+                    if let Err(e) = AtomicFile::write(p, &bytes) {
+                        return Outcome::Failed(format!("{label}: cannot write the fixes: {e}"));
+                    }
+                    done.fixed = edits.len();
+                    let checked = check(&new);
+                    return finish(checked, label, &new, &eff, opts, done, notices);
+                }
+                (Some(_), None) => {}
             }
         }
     }
-    finish(checked, label, &text, &eff, opts, diff, fixed)
+    finish(checked, label, text, &eff, opts, done, notices)
+}
+
+/// What `--fix` or `--diff` did to a document.
+struct Fixes {
+    /// `--diff`: the diff; `--fix`: empty.
+    diff: String,
+    /// Findings fixed in place.
+    fixed: usize,
 }
 
 fn finish(
@@ -492,9 +541,10 @@ fn finish(
     text: &str,
     eff: &Effective,
     opts: &Opts,
-    diff: String,
-    fixed: usize,
+    fixes: Fixes,
+    notices: Vec<String>,
 ) -> Outcome {
+    let Fixes { diff, fixed } = fixes;
     let mut report = checked.report;
     report.path = label;
     report.findings.retain(|f| f.severity >= eff.min_severity);
@@ -516,6 +566,7 @@ fn finish(
         below,
         diff,
         fixed,
+        notices,
     }))
 }
 
@@ -556,31 +607,4 @@ fn render(report: &Report, text: &str, unused: &[Unused], opts: &Opts) -> String
         // The page is rendered once from every document; keep the source for highlighting.
         Format::Html => text.to_string(),
     }
-}
-
-/// Replace a file's contents atomically: write a temporary file in the same folder, keep the
-/// original's permissions, then rename it over the original.
-fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.unspun-{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
 }

@@ -9,7 +9,8 @@
 //! `--singletons`, the others (for their id). Standard input is first copied to a temporary
 //! file so it can be read twice.
 
-use super::score::{parse_size, Sink};
+use super::parse_size;
+use super::score::Sink;
 use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR};
 use clap::Args;
 use rayon::prelude::*;

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use unspun::text::decode::{self, Decoded, DecodedText};
 
 /// File extensions checked when walking a folder (explicitly named files are always checked).
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "rst"];
@@ -73,34 +74,59 @@ pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<String>) {
 #[derive(Debug)]
 pub enum Content {
     /// Text to check.
-    Text(String),
+    Text(Text),
     /// A binary file, skipped (with the reason).
     Binary(String),
 }
 
-/// Read an input as UTF-8 text. Errors name the input, line and byte.
-pub fn read(input: &Input) -> Result<Content, String> {
+/// A text read from an input.
+#[derive(Debug)]
+pub struct Text {
+    /// The decoded text (see [`unspun::text::decode`]).
+    pub decoded: DecodedText,
+    /// `Some(size)` when the input is longer than the limit: only its first part was read
+    /// (`size` is the input's length when known).
+    pub cut: Option<Option<u64>>,
+}
+
+impl Text {
+    /// The notice for a text cut at `limit` bytes.
+    pub fn cut_notice(&self, label: &str, limit: usize) -> Option<String> {
+        let size = self.cut?;
+        let whole = size.map_or("longer".to_string(), |n| format!("{n} bytes,"));
+        Some(format!(
+            "{label}: {whole} over --max-doc-bytes: checked its first {limit} bytes only"
+        ))
+    }
+}
+
+/// Read an input (at most `limit` bytes of it) and decode it: UTF-8 or UTF-16 with a
+/// byte-order mark, invalid bytes replaced (and reported by `input.invalid-utf8`), binary
+/// files (a NUL byte in the first 8 KiB) skipped.
+pub fn read(input: &Input, limit: usize) -> Result<Content, String> {
     let label = input.label();
     let mut bytes = Vec::new();
-    let res = match input {
-        Input::Stdin => std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ()),
-        Input::File(p) => std::fs::read(p).map(|b| bytes = b),
-    };
-    res.map_err(|e| format!("{label}: cannot read: {e}"))?;
-    let head = &bytes[..bytes.len().min(8192)];
-    if memchr::memchr(0, head).is_some() {
-        return Ok(Content::Binary(format!(
-            "{label}: binary file (NUL byte at offset {}), skipped",
-            memchr::memchr(0, head).unwrap_or(0)
-        )));
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(Content::Text(s)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let b = e.as_bytes();
-            let line = b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
-            Err(format!("{label}:{line}: invalid UTF-8 at byte {at}"))
+    let cut = match input {
+        Input::Stdin => {
+            read_capped(std::io::stdin().lock(), limit, &mut bytes).map(|c| c.then_some(None))
         }
+        Input::File(p) => std::fs::File::open(p).and_then(|f| {
+            let size = f.metadata().ok().map(|m| m.len());
+            read_capped(f, limit, &mut bytes).map(|c| c.then_some(size))
+        }),
     }
+    .map_err(|e| format!("{label}: cannot read: {e}"))?;
+    match decode::decode_prefix(&bytes, cut.is_some()) {
+        Decoded::Text(decoded) => Ok(Content::Text(Text { decoded, cut })),
+        Decoded::Binary(why) => Ok(Content::Binary(format!("{label}: {why}, skipped"))),
+    }
+}
+
+/// Read up to `limit` bytes into `buf`; `true` when there is more.
+fn read_capped(r: impl Read, limit: usize, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    let mut r = r.take(limit as u64 + 1);
+    r.read_to_end(buf)?;
+    let more = buf.len() > limit;
+    buf.truncate(limit);
+    Ok(more)
 }

@@ -1,5 +1,6 @@
 //! Commands and their arguments.
 
+mod atomic;
 mod check;
 mod cluster;
 mod compare;
@@ -86,15 +87,20 @@ impl PackArgs {
 
     /// Build the checker, or print the pack errors and return `None`.
     pub fn checker(&self) -> Option<Checker> {
-        match self.builder().build() {
-            Ok(c) => Some(c),
-            Err(errors) => {
-                let mut err = std::io::stderr().lock();
-                for e in errors {
-                    let _ = writeln!(err, "error: {e}");
-                }
-                None
+        build_checker(self.builder())
+    }
+}
+
+/// Build a checker, or print the pack errors and return `None`.
+pub fn build_checker(builder: unspun::CheckerBuilder) -> Option<Checker> {
+    match builder.build() {
+        Ok(c) => Some(c),
+        Err(errors) => {
+            let mut err = std::io::stderr().lock();
+            for e in errors {
+                let _ = writeln!(err, "error: {e}");
             }
+            None
         }
     }
 }
@@ -132,6 +138,29 @@ pub fn run() -> i32 {
     }
 }
 
+/// A size with an optional binary suffix: `50M` → 52428800 (K, M, G; `MiB`, `MB` too).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 1usize << 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: usize = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 50M, 512K, 1000000)"))?;
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!("'{s}' is out of range")),
+    }
+}
+
 /// Write to stdout; a closed pipe ends the program quietly (as `| head` expects).
 pub fn write_out(out: &mut impl Write, s: &str) {
     if let Err(e) = out.write_all(s.as_bytes()) {
@@ -140,5 +169,22 @@ pub fn write_out(out: &mut impl Write, s: &str) {
         }
         eprintln!("error: cannot write output: {e}");
         std::process::exit(EXIT_ERROR);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("50M"), Ok(50 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999M").is_err());
     }
 }

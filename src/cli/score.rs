@@ -7,8 +7,9 @@
 //! stays bounded whatever the input size, and a single document is never read past
 //! `--max-doc-bytes`.
 
+use super::atomic::Output;
 use super::input::{self, Input};
-use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -19,7 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use unspun::batch::{self, Fields, FindingsMode, Record};
+use unspun::batch::{self, Fields, FindingsMode, InputRecord, Record, RecordError};
+use unspun::text::decode::{self, Decoded, DecodedText};
 use unspun::Checker;
 
 /// Input bytes per batch (a bigger document makes a batch of its own).
@@ -28,6 +30,8 @@ const BATCH_BYTES: usize = 256 * 1024;
 const BATCH_DOCS: usize = 2048;
 /// Batches in flight (read but not yet written) per worker.
 const WINDOW_PER_WORKER: u64 = 4;
+/// How many findings `--findings top` keeps.
+const TOP_FINDINGS: usize = 5;
 /// Room for the JSON around the text when reading a record line.
 const LINE_SLACK: usize = 1 << 20;
 
@@ -100,34 +104,16 @@ pub struct ScoreArgs {
     /// memory per byte of text (folded copy, tokens, offsets), so this bounds memory per worker.
     #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
+    /// Give each document at most this many seconds (0: no limit): a document that takes
+    /// longer is scored on what was found until then, and its record says
+    /// "truncated": "time budget", so one pathological document cannot stall the run.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_secs)]
+    pub doc_timeout: f64,
     /// No progress line and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]
     pub packs: PackArgs,
-}
-
-/// `50M` → 52428800.
-pub(super) fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let t = t
-        .strip_suffix("iB")
-        .or_else(|| t.strip_suffix('B'))
-        .unwrap_or(t);
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&t[..i], 1usize << 10),
-        Some((i, 'M' | 'm')) => (&t[..i], 1 << 20),
-        Some((i, 'G' | 'g')) => (&t[..i], 1 << 30),
-        _ => (t, 1),
-    };
-    let n: usize = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size (e.g. 50M, 512K, 1000000)"))?;
-    match n.checked_mul(mult) {
-        Some(v) if v > 0 => Ok(v),
-        _ => Err(format!("'{s}' is out of range")),
-    }
 }
 
 /// One thing to score, as the reader found it.
@@ -172,6 +158,8 @@ struct Stats {
     deciles: [u64; 10],
     flagged: u64,
     below: u64,
+    /// Binary files, not scored.
+    skipped: u64,
 }
 
 impl Stats {
@@ -184,6 +172,7 @@ impl Stats {
         }
         self.flagged += o.flagged;
         self.below += o.below;
+        self.skipped += o.skipped;
     }
 }
 
@@ -227,8 +216,20 @@ struct Ctx<'a> {
     line_paths: bool,
 }
 
+/// Seconds, from 0 to a day.
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=86400.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds from 0 to 86400")),
+    }
+}
+
 pub fn run(args: ScoreArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
+    let mut builder = args.packs.builder();
+    if args.doc_timeout > 0.0 {
+        builder = builder.time_budget(Duration::from_secs_f64(args.doc_timeout));
+    }
+    let Some(checker) = super::build_checker(builder) else {
         return EXIT_ERROR;
     };
     let workers = args
@@ -267,7 +268,7 @@ pub fn run(args: ScoreArgs) -> i32 {
         },
         findings: match args.findings {
             FindingsArg::None => FindingsMode::None,
-            FindingsArg::Top => FindingsMode::Top(batch::TOP_FINDINGS),
+            FindingsArg::Top => FindingsMode::Top(TOP_FINDINGS),
             FindingsArg::All => FindingsMode::All,
         },
         format: args.format,
@@ -589,45 +590,84 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 range,
                 len,
             } => {
+                let mut raw = &batch.buf[range.clone()];
+                if let [rest @ .., b'\r'] = raw {
+                    raw = rest;
+                }
+                if *line_no == 1 {
+                    raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+                }
                 let cut = *len > range.len();
-                let parsed =
-                    batch::parse_line(&batch.buf[range.clone()], *len, *line_no, &ctx.fields);
+                let mut notices = Vec::new();
+                let parsed: Result<InputRecord, RecordError> = if cut {
+                    batch::parse_truncated_record(raw, *line_no, &ctx.fields)
+                } else {
+                    // Bytes that are not UTF-8 are replaced by U+FFFD (flagged by
+                    // `input.invalid-utf8` when they are in the text), not fatal.
+                    let line = batch::line_lossy(raw);
+                    if let Some(col) = batch::invalid_utf8_column(raw) {
+                        notices.push(format!(
+                            "line {line_no}: invalid UTF-8 at column {col}, replaced by U+FFFD"
+                        ));
+                    }
+                    batch::parse_record(&line, *line_no, &ctx.fields).map(InputRecord::into_owned)
+                };
                 let path = ctx.line_paths.then_some(&**src);
                 match parsed {
                     Ok(rec) => {
                         let text = batch::truncate_at_char(&rec.text, ctx.max_doc);
-                        let notice = (cut || text.len() < rec.text.len()).then(|| {
-                            format!(
+                        let cut = cut || text.len() < rec.text.len();
+                        if cut {
+                            notices.push(format!(
                                 "record is {len} bytes, text longer than --max-doc-bytes: \
                                  scored its first {} bytes",
                                 text.len()
-                            )
-                        });
-                        score_one(ctx, Some(&rec.id), path, text, notice, &mut out, &mut stats);
+                            ));
+                        }
+                        let doc = Doc {
+                            id: Some(&rec.id),
+                            path,
+                            text,
+                            cut,
+                            notices,
+                            decoded: None,
+                        };
+                        score_one(ctx, doc, &mut out, &mut stats);
                     }
                     Err(e) => emit_failed(ctx, Some(&e.id), path, e.message, &mut out, &mut stats),
                 }
             }
             Item::Text { src, range, cut } => {
                 let bytes = &batch.buf[range.clone()];
-                match text_of(bytes, *cut) {
-                    Ok(text) => {
-                        let notice = cut.then(|| {
-                            format!(
-                                "text longer than --max-doc-bytes: scored its first {} bytes",
-                                text.len()
-                            )
-                        });
-                        score_one(ctx, None, Some(src), text, notice, &mut out, &mut stats);
+                match decode::decode_prefix(bytes, *cut) {
+                    Decoded::Text(decoded) => {
+                        let notices = cut
+                            .then(|| {
+                                format!(
+                                    "text longer than --max-doc-bytes: scored its first {} bytes",
+                                    bytes.len()
+                                )
+                            })
+                            .into_iter()
+                            .collect();
+                        let doc = Doc {
+                            id: None,
+                            path: Some(src),
+                            text: &decoded.text,
+                            cut: *cut,
+                            notices,
+                            decoded: Some(&decoded),
+                        };
+                        score_one(ctx, doc, &mut out, &mut stats);
                     }
-                    Err(msg) => emit_failed(
-                        ctx,
-                        None,
-                        Some(src),
-                        format!("{src}:{msg}"),
-                        &mut out,
-                        &mut stats,
-                    ),
+                    Decoded::Binary(why) => {
+                        stats.docs += 1;
+                        stats.skipped += 1;
+                        let mut rec = Record::failed(None, Some(src), String::new());
+                        rec.error = None;
+                        rec.skipped = Some(format!("{why}: not scored"));
+                        emit(ctx, &rec, &mut out);
+                    }
                 }
             }
             Item::Failed { src, line_no, msg } => {
@@ -644,41 +684,34 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
     }
 }
 
-/// The text of a plain-text document, or `line: what is wrong`.
-fn text_of(bytes: &[u8], cut: bool) -> Result<&str, String> {
-    let head = &bytes[..bytes.len().min(8192)];
-    if let Some(at) = memchr::memchr(0, head) {
-        return Err(format!(" binary file (NUL byte at offset {at})"));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        // The cap may cut a character in two.
-        Err(e) if cut && e.error_len().is_none() => {
-            Ok(std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here"))
-        }
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-            Err(format!("{line}: invalid UTF-8 at byte {at}"))
-        }
-    }
+/// A document to score and what the record says about it besides the score.
+struct Doc<'a> {
+    id: Option<&'a serde_json::Value>,
+    path: Option<&'a str>,
+    text: &'a str,
+    /// Only the first part of the text is here (`--max-doc-bytes`).
+    cut: bool,
+    /// For the record's `notice`.
+    notices: Vec<String>,
+    /// How a file was decoded (names the bytes behind `input.invalid-utf8` findings).
+    decoded: Option<&'a DecodedText>,
 }
 
-fn score_one(
-    ctx: &Ctx,
-    id: Option<&serde_json::Value>,
-    path: Option<&str>,
-    text: &str,
-    notice: Option<String>,
-    out: &mut Vec<u8>,
-    stats: &mut Stats,
-) {
+fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
+    let Doc {
+        id,
+        path,
+        text,
+        cut,
+        mut notices,
+        decoded,
+    } = doc;
     // A bug in a detector must not lose the other records: the document gets an error record
     // with the panic's message (see `quiet_panics`).
     SCORING.with(|s| s.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.checker.check(text)));
     SCORING.with(|s| s.set(false));
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(_) => {
             let what = PANIC_MSG.with(|m| m.take()).unwrap_or_default();
@@ -687,8 +720,19 @@ fn score_one(
             return emit_failed(ctx, id, path, msg, out, stats);
         }
     };
+    if let Some(d) = decoded {
+        d.describe(&mut report.findings);
+    }
+    if report.truncated.is_some() {
+        notices.push(
+            "the time budget (--doc-timeout) ran out: scored on the findings until then"
+                .to_string(),
+        );
+    } else if cut {
+        report.truncated = Some(unspun::TRUNCATED_SIZE.to_string());
+    }
     let mut rec = Record::scored(id, path, &report, ctx.findings, ctx.threshold);
-    rec.notice = notice;
+    rec.notice = (!notices.is_empty()).then(|| notices.join("; "));
     stats.docs += 1;
     stats.deciles[((report.score / 10.0) as usize).min(9)] += 1;
     if rec.flagged == Some(true) {
@@ -783,73 +827,52 @@ fn write_all(
 }
 
 /// Where records go: stdout, or a temporary file renamed over `-o FILE` at the end.
-/// Where records go: stdout, or a file written atomically (via a temporary file).
 pub(super) struct Sink {
-    out: Box<dyn Write>,
-    /// (temporary, final) paths.
-    rename: Option<(PathBuf, PathBuf)>,
+    /// `None` once failed.
+    out: Option<Output>,
 }
 
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
 impl Sink {
     pub(super) fn open(path: Option<&Path>) -> Result<Sink, String> {
-        let Some(path) = path else {
-            return Ok(Sink {
-                out: Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
-                rename: None,
-            });
-        };
-        let name = path
-            .file_name()
-            .ok_or_else(|| format!("{}: not a file name", path.display()))?;
-        let tmp = path.with_file_name(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let f = File::create(&tmp).map_err(|e| format!("{}: cannot create: {e}", tmp.display()))?;
-        Ok(Sink {
-            out: Box::new(io::BufWriter::with_capacity(1 << 16, f)),
-            rename: Some((tmp, path.to_path_buf())),
-        })
+        Output::open(path).map(|o| Sink { out: Some(o) })
     }
 
     /// Write, or end the program: quietly on a closed pipe, with an error otherwise.
     pub(super) fn write(&mut self, bytes: &[u8]) {
-        if let Err(e) = self.out.write_all(bytes) {
+        if let Some(Err(e)) = self.out.as_mut().map(|o| o.write_all(bytes)) {
             self.fail(e);
         }
     }
 
     fn fail(&mut self, e: io::Error) -> ! {
-        if e.kind() == io::ErrorKind::BrokenPipe && self.rename.is_none() {
-            CLOSED.store(true, Ordering::Relaxed);
-            std::process::exit(EXIT_CLEAN);
-        }
-        let target = match &self.rename {
-            Some((tmp, path)) => {
-                let _ = std::fs::remove_file(tmp);
-                path.display().to_string()
+        let target = match self.out.take() {
+            Some(Output::Stdout(_)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                CLOSED.store(true, Ordering::Relaxed);
+                std::process::exit(EXIT_CLEAN);
             }
-            None => "stdout".to_string(),
+            // Dropping the file removes its temporary file: `-o FILE` is left as it was.
+            Some(Output::File(f)) => f.path().display().to_string(),
+            _ => "stdout".to_string(),
         };
         eprintln!("error: cannot write {target}: {e}");
         std::process::exit(EXIT_ERROR);
     }
 
     pub(super) fn finish(mut self) -> Result<(), String> {
-        if let Err(e) = self.out.flush() {
-            self.fail(e);
+        let Some(out) = self.out.take() else {
+            return Ok(());
+        };
+        let target = match &out {
+            Output::File(f) => f.path().display().to_string(),
+            Output::Stdout(_) => "stdout".to_string(),
+        };
+        match out.finish() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && target == "stdout" => Ok(()),
+            Err(e) => Err(format!("{target}: cannot write: {e}")),
+            Ok(()) => Ok(()),
         }
-        drop(self.out);
-        if let Some((tmp, path)) = self.rename {
-            std::fs::rename(&tmp, &path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                format!("{}: cannot write: {e}", path.display())
-            })?;
-        }
-        Ok(())
     }
 }
 
@@ -924,8 +947,13 @@ fn summary(s: &Stats, elapsed: Duration, args: &ScoreArgs) -> String {
         .enumerate()
         .map(|(i, n)| format!("{}-{}: {n}", i * 10, i * 10 + 10))
         .collect();
+    let skipped = if s.skipped > 0 {
+        format!(", {} skipped", s.skipped)
+    } else {
+        String::new()
+    };
     let mut line = format!(
-        "{} document{} ({} error{}), {:.1} MB in {:.2} s = {:.1} MB/s; scores by decile: {}",
+        "{} document{} ({} error{}{skipped}), {:.1} MB in {:.2} s = {:.1} MB/s; scores by decile: {}",
         s.docs,
         if s.docs == 1 { "" } else { "s" },
         s.errors,
@@ -942,19 +970,4 @@ fn summary(s: &Stats, elapsed: Duration, args: &ScoreArgs) -> String {
         line.push_str(&format!("; {} below --fail-under {f}", s.below));
     }
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("50M"), Ok(50 << 20));
-        assert_eq!(parse_size("512K"), Ok(512 << 10));
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("lots").is_err());
-    }
 }

@@ -1,10 +1,13 @@
 //! `unspun serve`: a local web page for editors and a small JSON API.
 //!
-//! A plain HTTP/1.1 server on `std::net`: requests are parsed with `httparse`, each connection
-//! is handled by one of a fixed pool of workers (connections beyond the queue get 503), reads
-//! have a deadline (slow clients are cut off, not waited for), bodies are read up to a limit
-//! whatever `Content-Length` claims (chunked bodies too), and every response closes the
-//! connection. Routes:
+//! A plain HTTP/1.1 server on `std::net`: requests are parsed with `httparse`. Each connection
+//! gets a thread of its own, up to `--max-connections` at once (more are turned away with 503
+//! at once); a connection has `--timeout` seconds to send its whole request (slow clients are
+//! cut off, and they never hold up others: reading is not checking); checks run at most
+//! `--workers` at a time, each within `--doc-timeout`; bodies are read up to a limit whatever
+//! `Content-Length` claims (chunked bodies too), and every response closes the connection.
+//! Memory is bounded by `max-connections × max-body` for request bodies plus `workers` checks.
+//! Routes:
 //!
 //! * `GET /`, `/unspun.css`, `/app.js`: the page (all assets are compiled in)
 //! * `POST /api/check` with `{"text": "…", "format": "text|markdown|html", "path": "…"}`:
@@ -12,21 +15,19 @@
 //! * `GET /api/rules`: the rule table
 //! * `GET /healthz`
 
-use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR};
 use clap::Args;
 use serde::Deserialize;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use unspun::report::html;
 use unspun::{Checker, Report};
 
 /// Longest request head (request line and headers) accepted.
 const MAX_HEAD: usize = 16 * 1024;
-/// Connections waiting for a worker before new ones are turned away with 503.
-const QUEUE: usize = 64;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -37,9 +38,18 @@ pub struct ServeArgs {
     /// Largest request body accepted (bytes; K and M suffixes are binary), larger ones get 413.
     #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
     pub max_body: usize,
-    /// Worker threads handling connections.
+    /// Checks run at once (a request beyond waits for one to finish, up to --timeout, then
+    /// gets 503).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: u16,
+    /// Connections handled at once (sending a request, waiting for a check or being
+    /// answered); more are turned away with 503 at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub max_connections: u16,
+    /// Seconds one check may take (0: no limit); a longer one answers with what was found by
+    /// then and "truncated": "time budget".
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub doc_timeout: u64,
     /// Seconds a client has to send its whole request (slower ones are cut off).
     #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -47,32 +57,76 @@ pub struct ServeArgs {
     pub packs: PackArgs,
 }
 
-fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 1024),
-        Some('M') => (&t[..t.len() - 1], 1024 * 1024),
-        _ => (t, 1),
-    };
-    num.trim()
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("`{s}` is not a size: use e.g. 5000000, 512K or 5M"))
-}
-
-/// What every worker shares.
+/// What every connection shares.
 struct App {
     checker: Checker,
+    /// Checks running now, at most `workers`.
+    checks: Slots,
     max_body: usize,
     timeout: Duration,
     rules_json: Vec<u8>,
     app_js: Vec<u8>,
 }
 
+/// A counting semaphore: at most `max` holders.
+struct Slots {
+    used: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+impl Slots {
+    fn new(max: usize) -> Slots {
+        Slots {
+            used: Mutex::new(0),
+            freed: Condvar::new(),
+            max,
+        }
+    }
+
+    /// Take a slot, waiting until `deadline` at most.
+    fn acquire(&self, deadline: Instant) -> Option<SlotGuard<'_>> {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used >= self.max {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            used = self
+                .freed
+                .wait_timeout(used, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *used += 1;
+        Some(SlotGuard(self))
+    }
+}
+
+struct SlotGuard<'a>(&'a Slots);
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.used.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// Counts a connection as open while it lives.
+struct Open(Arc<AtomicUsize>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 pub fn run(args: ServeArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
+    let mut builder = args.packs.builder();
+    if args.doc_timeout > 0 {
+        builder = builder.time_budget(Duration::from_secs(args.doc_timeout));
+    }
+    let Some(checker) = super::build_checker(builder) else {
         return EXIT_ERROR;
     };
     let listener = match TcpListener::bind(&args.addr) {
@@ -97,23 +151,12 @@ pub fn run(args: ServeArgs) -> i32 {
     let rules_json = rules_json(&checker);
     let app = Arc::new(App {
         checker,
+        checks: Slots::new(usize::from(args.workers)),
         max_body: args.max_body,
         timeout: Duration::from_secs(args.timeout),
         rules_json,
         app_js: html::app_script().into_bytes(),
     });
-    let (tx, rx): (SyncSender<TcpStream>, Receiver<TcpStream>) = mpsc::sync_channel(QUEUE);
-    let rx = Arc::new(Mutex::new(rx));
-    for n in 0..args.workers {
-        let (app, rx) = (Arc::clone(&app), Arc::clone(&rx));
-        let spawned = std::thread::Builder::new()
-            .name(format!("unspun-http-{n}"))
-            .spawn(move || worker(&app, &rx));
-        if let Err(e) = spawned {
-            eprintln!("error: cannot start a worker thread: {e}");
-            return EXIT_ERROR;
-        }
-    }
     let url = match local {
         SocketAddr::V4(a) => format!("http://{a}/"),
         SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
@@ -123,6 +166,8 @@ pub fn run(args: ServeArgs) -> i32 {
         let _ = writeln!(out, "unspun: serving {url} (Ctrl+C to stop)");
         let _ = out.flush();
     }
+    let open = Arc::new(AtomicUsize::new(0));
+    let max = usize::from(args.max_connections);
     for conn in listener.incoming() {
         let stream = match conn {
             Ok(s) => s,
@@ -132,35 +177,43 @@ pub fn run(args: ServeArgs) -> i32 {
                 continue;
             }
         };
-        match tx.try_send(stream) {
-            Ok(()) => {}
-            Err(TrySendError::Full(mut s)) => {
-                let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
-                let _ = respond(
-                    &mut s,
-                    &Response::error(503, "the server is busy, try again"),
-                    false,
-                );
-            }
-            Err(TrySendError::Disconnected(_)) => break,
+        if open.fetch_add(1, Ordering::AcqRel) >= max {
+            open.fetch_sub(1, Ordering::AcqRel);
+            turn_away(stream);
+            continue;
+        }
+        let guard = Open(Arc::clone(&open));
+        let app = Arc::clone(&app);
+        let spawned = std::thread::Builder::new()
+            .name("unspun-http".into())
+            .spawn(move || {
+                let _open = guard;
+                connection(&app, stream)
+            });
+        if spawned.is_err() {
+            // The guard went with the closure and was dropped; the stream too.
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
     EXIT_CLEAN
 }
 
-fn worker(app: &App, rx: &Mutex<Receiver<TcpStream>>) {
-    loop {
-        let next = match rx.lock() {
-            Ok(guard) => guard.recv(),
-            Err(_) => return,
-        };
-        let Ok(mut stream) = next else { return };
-        // A bug in a handler must not take a worker down with it.
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_one(app, &mut stream)));
-        if outcome.is_err() {
-            let _ = respond(&mut stream, &Response::error(500, "internal error"), false);
-        }
+/// Answer 503 without waiting on the client: the response fits in the socket buffer.
+fn turn_away(stream: TcpStream) {
+    if stream.set_nonblocking(true).is_ok() {
+        let mut s = &stream;
+        let r = Response::error(503, "the server is busy, try again");
+        let _ = s.write_all(&head_bytes(&r, false));
+        let _ = stream.shutdown(Shutdown::Write);
+    }
+}
+
+fn connection(app: &App, mut stream: TcpStream) {
+    // A bug in a handler must not take the server down with it.
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_one(app, &mut stream)));
+    if outcome.is_err() {
+        let _ = respond(&mut stream, &Response::error(500, "internal error"), false);
     }
 }
 
@@ -218,6 +271,12 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn respond(stream: &mut TcpStream, r: &Response, head_only: bool) -> std::io::Result<()> {
+    stream.write_all(&head_bytes(r, head_only))?;
+    stream.flush()
+}
+
+/// The whole response (the head only for HEAD requests).
+fn head_bytes(r: &Response, head_only: bool) -> Vec<u8> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
          Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n",
@@ -230,11 +289,11 @@ fn respond(stream: &mut TcpStream, r: &Response, head_only: bool) -> std::io::Re
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
+    let mut out = head.into_bytes();
     if !head_only {
-        stream.write_all(&r.body)?;
+        out.extend_from_slice(&r.body);
     }
-    stream.flush()
+    out
 }
 
 /// A connection's input: bytes already read, more on demand, all before a deadline.
@@ -380,7 +439,8 @@ fn serve_one(app: &App, stream: &mut TcpStream) {
             return;
         }
     };
-    let response = route(app, &request);
+    let deadline = conn.deadline;
+    let response = route(app, &request, deadline);
     let _ = respond(conn.stream, &response, head_only);
 }
 
@@ -492,7 +552,7 @@ fn respond_continue(stream: &mut TcpStream) -> std::io::Result<()> {
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                    img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-fn route(app: &App, req: &Request) -> Response {
+fn route(app: &App, req: &Request, deadline: Instant) -> Response {
     let path = req.path.split(['?', '#']).next().unwrap_or("/");
     let get = req.method == "GET" || req.method == "HEAD";
     let allow = |methods: &'static str| {
@@ -513,7 +573,10 @@ fn route(app: &App, req: &Request) -> Response {
             &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
         ),
         "/api/rules" if get => Response::new(200, "application/json", app.rules_json.clone()),
-        "/api/check" if req.method == "POST" => api_check(app, &req.body),
+        "/api/check" if req.method == "POST" => match app.checks.acquire(deadline) {
+            Some(_slot) => api_check(app, &req.body),
+            None => Response::error(503, "the server is busy, try again"),
+        },
         "/" | "/index.html" | "/unspun.css" | "/app.js" | "/healthz" | "/api/rules" => {
             allow("GET, HEAD")
         }
@@ -590,19 +653,4 @@ fn rules_json(checker: &Checker) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&rules).expect("rules serialize")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("5M"), Ok(5 * 1024 * 1024));
-        assert_eq!(parse_size("512k"), Ok(512 * 1024));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("99999999999999999999M").is_err());
-    }
 }

@@ -83,6 +83,8 @@ const CODE_PREFIXES: &[&str] = &[
 const CONF_FUNCTION: f64 = 0.9;
 /// Confidence of an inflected-word split without a function word.
 const CONF_INFLECTED: f64 = 0.75;
+/// Longest token (bytes) judged for glue.
+const MAX_LEN: usize = 64;
 /// Unigram log10 probability below which a side is too rare to trust.
 const MIN_LOGP: f32 = -6.5;
 
@@ -228,7 +230,9 @@ fn camel_parts(s: &str) -> Vec<&str> {
 impl Detector for Glue {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
         for t in &doc.tokens {
-            if t.kind != TokenKind::Word || t.len() < 4 {
+            // No two English words run together are longer than MAX_LEN; a longer token (a
+            // 10 MB "word") is not worth the quadratic search for a split.
+            if t.kind != TokenKind::Word || t.len() < 4 || t.len() > MAX_LEN {
                 continue;
             }
             let w = doc.norm_text(t);

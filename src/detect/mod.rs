@@ -7,6 +7,7 @@
 mod foreign;
 mod garble;
 mod glue;
+mod input;
 mod ngram;
 mod phrase;
 mod regex_rules;
@@ -16,6 +17,7 @@ use crate::rules::{BuiltinRule, PackError, RuleTable};
 use crate::text::Document;
 
 pub use foreign::ForeignDetector;
+pub use input::INVALID_UTF8_RULE;
 pub use ngram::{judgements as ngram_judgements, WordJudgement};
 pub use phrase::PhraseMatcher;
 pub use regex_rules::RegexRules;
@@ -36,6 +38,7 @@ pub const BUILTINS: &[(&BuiltinRule, Make)] = &[
     (&garble::QUOTES, garble::make_quotes),
     (&garble::BROKEN_SENTENCE, garble::make_broken_sentence),
     (&garble::POSSESSIVE, garble::make_possessive),
+    (&input::RULE, input::make),
     (&ngram::RULE, ngram::make),
 ];
 

@@ -457,7 +457,7 @@ impl NgramSwap {
             .iter()
             .enumerate()
             .map(|(j, slot)| {
-                if slot.eligible {
+                if slot.eligible && !crate::budget::out_of_time() {
                     self.judge(&ids, j + base)
                 } else {
                     None

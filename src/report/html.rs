@@ -493,6 +493,7 @@ mod tests {
             score: 98.0,
             words: 3,
             findings: vec![],
+            truncated: None,
         };
         let src = "He said thatRussia was ready.";
         let bad = Report {
@@ -500,6 +501,7 @@ mod tests {
             score: 12.5,
             words: 5,
             findings: vec![finding(src, 8, 18, Category::Glue, Some("that Russia"))],
+            truncated: None,
         };
         let page = report_page(&[(good, "All fine.".into()), (bad, src.into())]);
         assert!(page.starts_with("<!DOCTYPE html>"));

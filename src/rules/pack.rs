@@ -208,12 +208,22 @@ pub fn line_col(src: &str, at: usize) -> (usize, usize) {
 pub fn parse(file: &str, src: &str) -> Result<PackFile, PackError> {
     toml::from_str::<PackFile>(src).map_err(|e| {
         let (line, column) = e.span().map_or((0, 0), |s| line_col(src, s.start));
+        let mut message = e.message().trim().to_string();
+        if message.is_empty() {
+            // The toml crate says nothing about a control character in a comment.
+            let at = e.span().and_then(|s| src.get(s.start..)?.chars().next());
+            message = match at {
+                Some(c) if c.is_control() => format!("control character {c:?} is not allowed here"),
+                Some(c) => format!("unexpected character {c:?}"),
+                None => "invalid TOML".to_string(),
+            };
+        }
         PackError {
             file: file.to_string(),
             line,
             column,
             rule: None,
-            message: e.message().trim().to_string(),
+            message,
         }
     })
 }
@@ -359,6 +369,16 @@ mod tests {
         let e = parse("p.toml", src).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         assert!(e.to_string().starts_with("p.toml:7:"), "{e}");
+    }
+
+    #[test]
+    fn control_character_in_a_comment_is_named() {
+        // Found by the rule_pack fuzz target: toml reports it with an empty message.
+        let e = parse("p.toml", "# a\0b\n[pack]\nname = 'x'\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.toml:1:4: control character '\\0' is not allowed here"
+        );
     }
 
     #[test]

@@ -295,6 +295,14 @@ const HTML_BLOCK: &[&str] = &[
 
 /// One tag at `i` (which holds `<`): its name (lower case), whether it closes, and its end.
 fn parse_tag(b: &[u8], i: usize) -> Option<(String, bool, usize)> {
+    let (name, closing, j) = tag_name(b, i)?;
+    Some((name, closing, tag_end(b, j)))
+}
+
+/// The name of the tag at `i` (lower case), whether it closes, and where the name ends.
+/// Cheap: callers looking for one element check the name before scanning the attributes,
+/// so text full of `<` with unclosed quotes costs linear time, not quadratic.
+fn tag_name(b: &[u8], i: usize) -> Option<(String, bool, usize)> {
     let mut j = i + 1;
     let closing = b.get(j) == Some(&b'/');
     if closing {
@@ -307,7 +315,15 @@ fn parse_tag(b: &[u8], i: usize) -> Option<(String, bool, usize)> {
     while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
         j += 1;
     }
-    let name = String::from_utf8_lossy(&b[ns..j]).to_ascii_lowercase();
+    Some((
+        String::from_utf8_lossy(&b[ns..j]).to_ascii_lowercase(),
+        closing,
+        j,
+    ))
+}
+
+/// The end of a tag whose name ends at `j`: after its `>`, or the end of the text.
+fn tag_end(b: &[u8], mut j: usize) -> usize {
     // Attributes: quoted values may hold `>`.
     let mut quote = 0u8;
     while j < b.len() {
@@ -319,11 +335,11 @@ fn parse_tag(b: &[u8], i: usize) -> Option<(String, bool, usize)> {
         } else if c == b'"' || c == b'\'' {
             quote = c;
         } else if c == b'>' {
-            return Some((name, closing, j + 1));
+            return j + 1;
         }
         j += 1;
     }
-    Some((name, closing, b.len()))
+    b.len()
 }
 
 /// Find the end of the element named `name` whose start tag ends at `from` (nested elements
@@ -337,8 +353,9 @@ fn element_end(b: &[u8], from: usize, name: &str, raw: bool) -> (usize, usize) {
             i = find(b, at + 4, b"-->").map_or(b.len(), |e| e + 3);
             continue;
         }
-        match parse_tag(b, at) {
-            Some((n, closing, end)) if n == name => {
+        match tag_name(b, at) {
+            Some((n, closing, name_end)) if n == name => {
+                let end = tag_end(b, name_end);
                 if closing {
                     depth -= 1;
                     if depth == 0 {
@@ -425,9 +442,9 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
             let mut i = 0;
             while let Some(k) = memchr::memchr(b'<', &b[i..]) {
                 let at = i + k;
-                if let Some((n, false, end)) = parse_tag(b, at) {
+                if let Some((n, false, name_end)) = tag_name(b, at) {
                     if n == *name {
-                        let (_, close_end) = element_end(b, end, name, false);
+                        let (_, close_end) = element_end(b, tag_end(b, name_end), name, false);
                         return Some((at, close_end));
                     }
                 }
