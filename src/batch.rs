@@ -201,16 +201,6 @@ pub fn invalid_utf8_column(line: &[u8]) -> Option<usize> {
     std::str::from_utf8(line).err().map(|e| e.valid_up_to() + 1)
 }
 
-impl InputRecord<'_> {
-    /// The same record, owning its text.
-    pub fn into_owned(self) -> InputRecord<'static> {
-        InputRecord {
-            id: self.id,
-            text: Cow::Owned(self.text.into_owned()),
-        }
-    }
-}
-
 struct RecordSeed<'f> {
     fields: &'f Fields,
 }

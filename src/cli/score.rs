@@ -599,18 +599,19 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 }
                 let cut = *len > range.len();
                 let mut notices = Vec::new();
+                let line;
                 let parsed: Result<InputRecord, RecordError> = if cut {
                     batch::parse_truncated_record(raw, *line_no, &ctx.fields)
                 } else {
                     // Bytes that are not UTF-8 are replaced by U+FFFD (flagged by
                     // `input.invalid-utf8` when they are in the text), not fatal.
-                    let line = batch::line_lossy(raw);
+                    line = batch::line_lossy(raw);
                     if let Some(col) = batch::invalid_utf8_column(raw) {
                         notices.push(format!(
                             "line {line_no}: invalid UTF-8 at column {col}, replaced by U+FFFD"
                         ));
                     }
-                    batch::parse_record(&line, *line_no, &ctx.fields).map(InputRecord::into_owned)
+                    batch::parse_record(&line, *line_no, &ctx.fields)
                 };
                 let path = ctx.line_paths.then_some(&**src);
                 match parsed {
