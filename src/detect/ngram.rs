@@ -112,7 +112,12 @@ mod tune {
     pub const CORRECT: f32 = 0.5;
     /// Attestation (see `attest`, at most 7) at which a word is not judged at all: its
     /// windows are (nearly) all explicit trigrams, so the model has nothing to explain.
-    pub const SKIP_ATTESTED: u32 = 6;
+    pub const SKIP_ATTESTED: u32 = 5;
+    /// The same for a multi-word lemma, whose inner windows are not counted.
+    pub const SKIP_ATTESTED_PHRASE: u32 = 6;
+    /// Candidates, best by their bigram context, weighed on the full trigram context. The
+    /// rest rarely change the verdict, and their look-ups dominated the time.
+    pub const RESCORE: usize = 24;
     /// How much better attested (in n-gram orders found) a candidate must be.
     pub const MIN_ATTEST_GAIN: u32 = 0;
 }
@@ -279,7 +284,7 @@ impl NgramSwap {
         let lex = self.lex;
         let len = ph.words.len();
         let a_obs = self.attest_span(ids, k, len);
-        if a_obs >= tune::SKIP_ATTESTED {
+        if a_obs >= tune::SKIP_ATTESTED_PHRASE {
             return None;
         }
         // The phrase's words and the two after it, against one word and the same two.
@@ -360,15 +365,36 @@ impl NgramSwap {
         let n = cands.len;
         let cands = &mut cands.list;
         // Stage 2, a cheap necessary condition: an original word is attested beside a
-        // neighbour. Prefetch the trigrams covering each survivor.
+        // neighbour. The survivors are ranked by their bigram context, and the best
+        // `RESCORE` go on to the trigram stage.
         let mut m = 0;
+        let mut rank = [0f32; tune::MAX_ALL];
         for i in 0..n {
             let c = cands[i].0;
-            if prev.is_none_or(|p| lex.bigram(p, c).is_none())
-                && next.is_none_or(|x| lex.bigram(c, x).is_none())
-            {
+            let left = prev.and_then(|p| lex.bigram(p, c));
+            let right = next.and_then(|x| lex.bigram(c, x));
+            if left.is_none() && right.is_none() {
                 continue;
             }
+            // The bigram model's score of the candidate here (its look-ups are cached now).
+            rank[m] = prev.map_or(lex.unigram(c), |p| lex.logp(&[p], c))
+                + next.map_or(0.0, |x| lex.logp(&[c], x));
+            cands[m] = cands[i];
+            m += 1;
+        }
+        if m > tune::RESCORE {
+            let mut order: Vec<usize> = (0..m).collect();
+            // Stable: among equal ranks the thesaurus order (most frequent first) decides.
+            order.sort_by(|&a, &b| rank[b].total_cmp(&rank[a]));
+            order.truncate(tune::RESCORE);
+            order.sort_unstable(); // keep the thesaurus order among the chosen
+            for (j, &i) in order.iter().enumerate() {
+                cands[j] = cands[i];
+            }
+            m = tune::RESCORE;
+        }
+        // Prefetch the trigrams covering each survivor.
+        for &(c, _, _) in &cands[..m] {
             if let (Some(a), Some(p)) = (pprev, prev) {
                 lex.prefetch_trigram(a, p, c);
             }
@@ -378,8 +404,6 @@ impl NgramSwap {
             if let (Some(x), Some(y)) = (next, nnext) {
                 lex.prefetch_trigram(c, x, y);
             }
-            cands[m] = cands[i];
-            m += 1;
         }
         // Stage 3: weigh the survivors.
         let mut total = 0.0f64;

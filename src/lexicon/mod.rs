@@ -206,10 +206,15 @@ struct HashTable {
     payload_mask: u64,
     slot: usize,
     slots: &'static [u8],
+    /// Consult a [`FpFilter`] before the slots (built on first use).
+    filtered: bool,
+    filter: OnceLock<FpFilter>,
 }
 
 impl HashTable {
-    fn parse(b: &'static [u8]) -> (HashTable, u32) {
+    /// Parse a table; `filtered`: answer most absent keys from an in-cache filter (for the
+    /// n-gram tables, where most look-ups are misses for absent keys).
+    fn parse(b: &'static [u8], filtered: bool) -> (HashTable, u32) {
         assert_eq!(&b[0..4], b"ULP1", "bad lexicon table magic");
         let seed = rd_u32(b, 4);
         let fp_bits = rd_u32(b, 8);
@@ -226,13 +231,29 @@ impl HashTable {
             payload_mask: (1u64 << (slot as u32 * 8 - fp_bits)) - 1,
             slot,
             slots,
+            filtered,
+            filter: OnceLock::new(),
         };
         (t, seed)
+    }
+
+    /// False if the table surely lacks the key of hash `h` (see [`FpFilter`]); always true
+    /// for an unfiltered table.
+    #[inline(always)]
+    fn may_contain(&self, h: u64) -> bool {
+        !self.filtered
+            || self
+                .filter
+                .get_or_init(|| self.fingerprint_filter())
+                .may_contain(h)
     }
 
     /// Read the home slot of a hash (to warm the cache before [`HashTable::find_hash`]).
     #[inline(always)]
     fn touch(&self, h: u64) -> u64 {
+        if !self.may_contain(h) {
+            return 0;
+        }
         let home = (((h >> 32) * self.m_home) >> 32) as usize;
         rd_u64(self.slots, home * self.slot)
     }
@@ -242,6 +263,9 @@ impl HashTable {
     /// overlaps its cache miss with others instead of waiting for each in turn.
     #[inline(always)]
     fn prefetch_hash(&self, h: u64) {
+        if !self.may_contain(h) {
+            return;
+        }
         let home = (((h >> 32) * self.m_home) >> 32) as usize;
         let slot = &self.slots[home * self.slot..];
         #[cfg(target_arch = "x86_64")]
@@ -260,6 +284,9 @@ impl HashTable {
 
     #[inline]
     fn find_hash(&self, h: u64) -> Option<u64> {
+        if !self.may_contain(h) {
+            return None;
+        }
         let mut fp = h & self.fp_mask;
         if fp == 0 {
             fp = 1;
@@ -282,6 +309,53 @@ impl HashTable {
     #[inline]
     fn find(&self, key: u64) -> Option<u64> {
         self.find_hash(fmix64(key ^ self.seed_mix))
+    }
+
+    /// A bit per possible fingerprint (its low [`FILTER_BITS`] bits), set when some entry has
+    /// it. Built by one scan of the slots (a few milliseconds).
+    fn fingerprint_filter(&self) -> FpFilter {
+        let bits = self.fp_bits.min(FILTER_BITS);
+        let mask = (1u64 << bits) - 1;
+        let mut words = vec![0u64; 1 << (bits - 6)];
+        let n = (self.slots.len() - 8) / self.slot;
+        for i in 0..n {
+            let f = rd_u64(self.slots, i * self.slot) & self.fp_mask;
+            if f != 0 {
+                let b = f & mask;
+                words[(b >> 6) as usize] |= 1 << (b & 63);
+            }
+        }
+        FpFilter {
+            words,
+            mask,
+            fp_mask: self.fp_mask,
+        }
+    }
+}
+
+/// Bits of a fingerprint used by [`FpFilter`]: 2^24 bits = 2 MB.
+const FILTER_BITS: u32 = 24;
+
+/// A membership filter over a table's fingerprints, without false negatives. Most n-gram
+/// look-ups are for absent keys, and in a linear-probing table at load 0.75 an absent key scans
+/// about eight slots, often across cache lines of a table far larger than the caches. The
+/// filter answers nine in ten of them from 2 MB that stay in cache.
+struct FpFilter {
+    words: Vec<u64>,
+    mask: u64,
+    fp_mask: u64,
+}
+
+impl FpFilter {
+    /// False: the table surely lacks the key of hash `h`. True: it may have it.
+    #[inline(always)]
+    fn may_contain(&self, h: u64) -> bool {
+        let mut f = h & self.fp_mask;
+        if f == 0 {
+            f = 1; // as `find_hash` maps a zero fingerprint
+        }
+        f &= self.mask;
+        self.words[(f >> 6) as usize] >> (f & 63) & 1 != 0
     }
 }
 
@@ -400,7 +474,7 @@ impl Lexicon {
         let lm_len = meta_value(meta, "lm_len") as usize;
         let words = file("words.bin");
         let (word_offs, word_bytes) = words.split_at((vocab_len + 1) * 4);
-        let (words_table, wh_seed) = HashTable::parse(file("wordhash.bin"));
+        let (words_table, wh_seed) = HashTable::parse(file("wordhash.bin"), false);
         let quant = file("quant.bin");
         let q = 4096 * 4;
         let th = file("thesaurus.bin");
@@ -424,8 +498,8 @@ impl Lexicon {
             q_bi_p: &quant[0..q],
             q_bi_bo: &quant[q..2 * q],
             q_tri_p: &quant[2 * q..3 * q],
-            bigrams: HashTable::parse(file("bigram.bin")).0,
-            trigrams: HashTable::parse(file("trigram.bin")).0,
+            bigrams: HashTable::parse(file("bigram.bin"), true).0,
+            trigrams: HashTable::parse(file("trigram.bin"), true).0,
             th_offs,
             th_ent,
         }

@@ -148,6 +148,54 @@ fn ngram_probabilities() {
     assert!(l.logp(&[l.bos()], id("the")) > -1.5);
 }
 
+/// The fingerprint filter in front of the n-gram tables only skips keys that are surely
+/// absent: every answer is the one the bare table gives, it rejects most absent keys, and it
+/// lets every present key through.
+#[test]
+fn fingerprint_filter_never_changes_an_answer() {
+    for name in ["bigram.bin", "trigram.bin"] {
+        let filtered = HashTable::parse(file(name), true).0;
+        let bare = HashTable::parse(file(name), false).0;
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let (mut absent, mut rejected, mut present) = (0, 0, 0);
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let h = fmix64(x);
+            let want = bare.find_hash(h);
+            assert_eq!(filtered.find_hash(h), want, "{name}: hash {h:#x}");
+            if want.is_none() {
+                absent += 1;
+                rejected += usize::from(!filtered.may_contain(h));
+            }
+        }
+        // Present keys: the fingerprints stored in the slots themselves.
+        let n = (bare.slots.len() - 8) / bare.slot;
+        for i in (0..n).step_by(97) {
+            let f = rd_u64(bare.slots, i * bare.slot) & bare.fp_mask;
+            if f != 0 {
+                present += 1;
+                assert!(filtered.may_contain(f), "{name}: slot {i} filtered out");
+            }
+        }
+        assert!(present > 10_000, "{name}: {present} present keys sampled");
+        assert!(
+            rejected * 100 > absent * 85,
+            "{name}: the filter rejects only {rejected} of {absent} absent keys"
+        );
+    }
+    // And through the public API, on real n-grams of a sentence.
+    let ids: Vec<WordId> = ["the", "president", "of", "the", "united", "states"]
+        .iter()
+        .map(|w| id(w))
+        .collect();
+    for w in ids.windows(3) {
+        assert!(lex().bigram(w[0], w[1]).is_some());
+        assert!(lex().trigram(w[0], w[1], w[2]).is_some());
+    }
+}
+
 #[test]
 fn thesaurus() {
     assert!(has_neighbour("unpredictable", "uncertain").is_some());
