@@ -197,6 +197,10 @@ pub(crate) fn str_hash(s: &[u8], seed: u64) -> u64 {
     fmix64(h ^ s.len() as u64)
 }
 
+/// The fingerprint filters of the n-gram tables (see [`FpFilter`]), made by `build.rs`.
+const BIGRAM_FILTER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bigram.filter"));
+const TRIGRAM_FILTER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/trigram.filter"));
+
 /// A linear-probing fingerprint table (`bigram.bin`, `trigram.bin`, `wordhash.bin`).
 struct HashTable {
     seed_mix: u64,
@@ -206,15 +210,14 @@ struct HashTable {
     payload_mask: u64,
     slot: usize,
     slots: &'static [u8],
-    /// Consult a [`FpFilter`] before the slots (built on first use).
-    filtered: bool,
-    filter: OnceLock<FpFilter>,
+    /// Consulted before the slots, if any.
+    filter: Option<FpFilter>,
 }
 
 impl HashTable {
-    /// Parse a table; `filtered`: answer most absent keys from an in-cache filter (for the
-    /// n-gram tables, where most look-ups are misses for absent keys).
-    fn parse(b: &'static [u8], filtered: bool) -> (HashTable, u32) {
+    /// Parse a table; `filter`: its fingerprint filter (for the n-gram tables, where most
+    /// look-ups are for absent keys), as written by `build.rs`.
+    fn parse(b: &'static [u8], filter: Option<&'static [u8]>) -> (HashTable, u32) {
         assert_eq!(&b[0..4], b"ULP1", "bad lexicon table magic");
         let seed = rd_u32(b, 4);
         let fp_bits = rd_u32(b, 8);
@@ -231,8 +234,14 @@ impl HashTable {
             payload_mask: (1u64 << (slot as u32 * 8 - fp_bits)) - 1,
             slot,
             slots,
-            filtered,
-            filter: OnceLock::new(),
+            filter: filter.map(|bits| {
+                assert!(bits.len().is_power_of_two(), "bad fingerprint filter size");
+                FpFilter {
+                    bits,
+                    mask: (bits.len() as u64 * 8 - 1).min((1u64 << fp_bits) - 1),
+                    fp_mask: (1u64 << fp_bits) - 1,
+                }
+            }),
         };
         (t, seed)
     }
@@ -241,11 +250,7 @@ impl HashTable {
     /// for an unfiltered table.
     #[inline(always)]
     fn may_contain(&self, h: u64) -> bool {
-        !self.filtered
-            || self
-                .filter
-                .get_or_init(|| self.fingerprint_filter())
-                .may_contain(h)
+        self.filter.as_ref().is_none_or(|f| f.may_contain(h))
     }
 
     /// Read the home slot of a hash (to warm the cache before [`HashTable::find_hash`]).
@@ -310,38 +315,16 @@ impl HashTable {
     fn find(&self, key: u64) -> Option<u64> {
         self.find_hash(fmix64(key ^ self.seed_mix))
     }
-
-    /// A bit per possible fingerprint (its low [`FILTER_BITS`] bits), set when some entry has
-    /// it. Built by one scan of the slots (a few milliseconds).
-    fn fingerprint_filter(&self) -> FpFilter {
-        let bits = self.fp_bits.min(FILTER_BITS);
-        let mask = (1u64 << bits) - 1;
-        let mut words = vec![0u64; 1 << (bits - 6)];
-        let n = (self.slots.len() - 8) / self.slot;
-        for i in 0..n {
-            let f = rd_u64(self.slots, i * self.slot) & self.fp_mask;
-            if f != 0 {
-                let b = f & mask;
-                words[(b >> 6) as usize] |= 1 << (b & 63);
-            }
-        }
-        FpFilter {
-            words,
-            mask,
-            fp_mask: self.fp_mask,
-        }
-    }
 }
-
-/// Bits of a fingerprint used by [`FpFilter`]: 2^24 bits = 2 MB.
-const FILTER_BITS: u32 = 24;
 
 /// A membership filter over a table's fingerprints, without false negatives. Most n-gram
 /// look-ups are for absent keys, and in a linear-probing table at load 0.75 an absent key scans
 /// about eight slots, often across cache lines of a table far larger than the caches. The
 /// filter answers nine in ten of them from 2 MB that stay in cache.
+///
+/// The filters are derived from the tables by `build.rs` at compile time.
 struct FpFilter {
-    words: Vec<u64>,
+    bits: &'static [u8],
     mask: u64,
     fp_mask: u64,
 }
@@ -355,7 +338,7 @@ impl FpFilter {
             f = 1; // as `find_hash` maps a zero fingerprint
         }
         f &= self.mask;
-        self.words[(f >> 6) as usize] >> (f & 63) & 1 != 0
+        self.bits[(f >> 3) as usize] >> (f & 7) & 1 != 0
     }
 }
 
@@ -474,7 +457,7 @@ impl Lexicon {
         let lm_len = meta_value(meta, "lm_len") as usize;
         let words = file("words.bin");
         let (word_offs, word_bytes) = words.split_at((vocab_len + 1) * 4);
-        let (words_table, wh_seed) = HashTable::parse(file("wordhash.bin"), false);
+        let (words_table, wh_seed) = HashTable::parse(file("wordhash.bin"), None);
         let quant = file("quant.bin");
         let q = 4096 * 4;
         let th = file("thesaurus.bin");
@@ -498,8 +481,8 @@ impl Lexicon {
             q_bi_p: &quant[0..q],
             q_bi_bo: &quant[q..2 * q],
             q_tri_p: &quant[2 * q..3 * q],
-            bigrams: HashTable::parse(file("bigram.bin"), true).0,
-            trigrams: HashTable::parse(file("trigram.bin"), true).0,
+            bigrams: HashTable::parse(file("bigram.bin"), Some(BIGRAM_FILTER)).0,
+            trigrams: HashTable::parse(file("trigram.bin"), Some(TRIGRAM_FILTER)).0,
             th_offs,
             th_ent,
         }
