@@ -11,12 +11,13 @@ const FILTER_BITS: u32 = 24;
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     println!("cargo:rerun-if-changed=build.rs");
     for name in ["bigram", "trigram"] {
-        let src = format!("rules/lexicon/{name}.bin");
-        println!("cargo:rerun-if-changed={src}");
-        let b = fs::read(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
-        assert_eq!(&b[0..4], b"ULP1", "{src}: bad table magic");
+        let src = root.join(format!("rules/lexicon/{name}.bin"));
+        println!("cargo:rerun-if-changed={}", src.display());
+        let b = fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        assert_eq!(&b[0..4], b"ULP1", "{}: bad table magic", src.display());
         let rd32 = |o: usize| u32::from_le_bytes(b[o..o + 4].try_into().expect("4 bytes"));
         let (fp_bits, slot, m_total) = (rd32(8), rd32(12) as usize, rd32(20) as usize);
         let fp_mask = (1u64 << fp_bits) - 1;
