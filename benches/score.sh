@@ -67,6 +67,9 @@ run "unspun score -j2" "$BIN" score -j2 -q "$CORPUS"
 run "unspun score -j2 --findings none" "$BIN" score -j2 -q --findings none "$CORPUS"
 run "unspun score -j2 --disable swap.tortured-science" "$BIN" score -j2 -q \
   --disable swap.tortured-science "$CORPUS"
+# Every detector but the n-gram model (by far the costliest), one and two threads.
+run "unspun score -j1 --disable ngram.swap" "$BIN" score -j1 -q --disable ngram.swap "$CORPUS"
+run "unspun score -j2 --disable ngram.swap" "$BIN" score -j2 -q --disable ngram.swap "$CORPUS"
 
 if [ "$COMPARE" = 1 ]; then
   # The same slice for every tool: the first SLICE_MB of records, as JSONL for unspun and as
