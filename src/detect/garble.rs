@@ -1,6 +1,7 @@
 //! Mechanical damage: doubled words, unbalanced quotation marks, sentences that start inside a
 //! word, and capitalised names that lost their possessive apostrophe.
 
+use super::words::{self, CommonWords};
 use super::Detector;
 use crate::finding::{Category, Hit, Severity};
 use crate::lexicon::Lexicon;
@@ -94,10 +95,7 @@ pub fn make_quotes(rule: usize) -> Box<dyn Detector> {
 }
 /// Build `garble.broken-sentence`.
 pub fn make_broken_sentence(rule: usize) -> Box<dyn Detector> {
-    Box::new(BrokenSentence {
-        rule,
-        lex: Lexicon::embedded(),
-    })
+    Box::new(BrokenSentence { rule })
 }
 /// Build `garble.missing-apostrophe`.
 pub fn make_possessive(rule: usize) -> Box<dyn Detector> {
@@ -251,7 +249,6 @@ impl Detector for Quotes {
 
 struct BrokenSentence {
     rule: usize,
-    lex: &'static Lexicon,
 }
 
 impl Detector for BrokenSentence {
@@ -268,7 +265,7 @@ impl Detector for BrokenSentence {
             let fragment = if w.chars().count() == 1 {
                 w != "a" && w != "i"
             } else {
-                !self.lex.is_word(w)
+                !words::is_word(CommonWords::ready(), w)
             };
             // After a full stop inside a paragraph, a lower-case word is suspicious too (not
             // after a quoted question or exclamation: '"Why?" he asked').
@@ -319,7 +316,7 @@ impl Detector for Possessive {
                 continue;
             }
             let w = doc.norm_text(t);
-            if !w.ends_with('s') || w.ends_with("ss") || self.lex.is_word(w) {
+            if !w.ends_with('s') || w.ends_with("ss") || words::is_word(CommonWords::ready(), w) {
                 continue;
             }
             let stem = &w[..w.len() - 1];

@@ -14,6 +14,7 @@
 //! Words come from the compiled lexicon (SCOWL `wamerican` and the CMU Sphinx vocabulary); URLs,
 //! e-mail addresses, handles and identifiers are separate tokens and never split.
 
+use super::words::{self, CommonWords};
 use super::Detector;
 use crate::finding::{Category, Hit, Severity};
 use crate::lexicon::Lexicon;
@@ -229,6 +230,8 @@ fn camel_parts(s: &str) -> Vec<&str> {
 
 impl Detector for Glue {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        // Most tokens are common words: ask the small table first once it is built.
+        let words = CommonWords::after(doc.norm.text.len());
         for t in &doc.tokens {
             // No two English words run together are longer than MAX_LEN; a longer token (a
             // 10 MB "word") is not worth the quadratic search for a split.
@@ -241,7 +244,7 @@ impl Detector for Glue {
             }
             let found = match t.case {
                 Case::Mixed => self.split_camel(doc.orig_text(t)),
-                Case::Lower if !self.known(w) => self.split_lower(w),
+                Case::Lower if !words::is_word(words, w) => self.split_lower(w),
                 _ => None,
             };
             if let Some((suggestion, conf)) = found {

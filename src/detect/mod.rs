@@ -11,6 +11,7 @@ mod input;
 mod ngram;
 mod phrase;
 mod regex_rules;
+mod words;
 
 use crate::finding::Hit;
 use crate::rules::{BuiltinRule, PackError, RuleTable};
