@@ -85,6 +85,37 @@ pub(crate) fn at_word_bounds(text: &str, s: usize, e: usize) -> bool {
     (!wordy(first) || !wordy(before)) && (!wordy(last) || !wordy(after))
 }
 
+/// 1 to 8 bytes as a little-endian word, zero-padded (without a copy through memory).
+#[inline(always)]
+pub(crate) fn load(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n == 8 {
+        u64::from_le_bytes(b.try_into().expect("8 bytes"))
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+        let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+        lo | hi << (8 * (n - 4))
+    } else {
+        // 1 to 3 bytes: first, middle and last (some may be the same byte).
+        b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
+    }
+}
+
+/// A quick hash of a short string from its first and last 8 bytes and its length (for bit-set
+/// filters: different strings may share a hash).
+#[inline]
+pub(crate) fn quick_hash(b: &[u8]) -> u64 {
+    let n = b.len();
+    let (first, last) = if n > 8 {
+        (load(&b[..8]), load(&b[n - 8..]))
+    } else if n > 0 {
+        (load(b), 0)
+    } else {
+        (0, 0)
+    };
+    (first ^ last.rotate_left(23) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 /// A fast hasher for short keys looked up once per word (FxHash: one multiply per 8 bytes).
 /// Only for tables built from rule packs: lookups with untrusted keys never insert, so a
 /// hostile text cannot make the table degrade.

@@ -7,6 +7,7 @@
 //! A word found here is a word for the lexicon too; anything else is asked of the lexicon, so
 //! the answers are the lexicon's.
 
+use super::load;
 use crate::lexicon::Lexicon;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -41,22 +42,6 @@ fn key(w: &[u8]) -> Option<[u64; 2]> {
         (load(w), 0)
     };
     Some([lo, hi | (n as u64) << 56])
-}
-
-/// 1 to 8 bytes as a little-endian word, zero-padded (without a copy through memory).
-#[inline(always)]
-fn load(b: &[u8]) -> u64 {
-    let n = b.len();
-    if n == 8 {
-        u64::from_le_bytes(b.try_into().expect("8 bytes"))
-    } else if n >= 4 {
-        let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
-        let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
-        lo | hi << (8 * (n - 4))
-    } else {
-        // 1 to 3 bytes: first, middle and last (some may be the same byte).
-        b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
-    }
 }
 
 #[inline]
