@@ -45,8 +45,8 @@ pub struct ForeignDetector {
 const ONLY_BITS: u32 = 16;
 
 #[inline]
-fn only_bit(w: &str) -> usize {
-    (quick_hash(w.as_bytes()) >> (64 - ONLY_BITS)) as usize
+fn only_bit(text: &[u8], start: usize, end: usize) -> usize {
+    (quick_hash(text, start, end) >> (64 - ONLY_BITS)) as usize
 }
 
 impl ForeignDetector {
@@ -81,21 +81,21 @@ impl ForeignDetector {
         d.only = vec![0; 1 << (ONLY_BITS - 6)];
         for (w, es) in &d.words {
             if es.iter().any(|e| !e.shared) {
-                let i = only_bit(w);
+                let i = only_bit(w.as_bytes(), 0, w.len());
                 d.only[i >> 6] |= 1 << (i & 63);
             }
         }
         d
     }
 
-    /// Does some language list this folded word as foreign-only?
+    /// Does some language list the folded word `text[start..end]` as foreign-only?
     #[inline]
-    fn foreign_only(&self, w: &str) -> bool {
-        let i = only_bit(w);
+    fn foreign_only(&self, text: &str, start: usize, end: usize) -> bool {
+        let i = only_bit(text.as_bytes(), start, end);
         self.only[i >> 6] & (1 << (i & 63)) != 0
             && self
                 .words
-                .get(w)
+                .get(&text[start..end])
                 .is_some_and(|es| es.iter().any(|e| !e.shared))
     }
 
@@ -110,10 +110,10 @@ impl Detector for ForeignDetector {
         // Every finding holds a word that some language lists as foreign-only (a run or a word
         // of shared words only has no candidate language): most documents have none.
         let tokens = &doc.tokens;
-        if !tokens
-            .iter()
-            .any(|t| t.kind == TokenKind::Word && self.foreign_only(doc.norm_text(t)))
-        {
+        let text = doc.norm.text.as_str();
+        if !tokens.iter().any(|t| {
+            t.kind == TokenKind::Word && self.foreign_only(text, t.start as usize, t.end as usize)
+        }) {
             return;
         }
         // Per token: the foreign entries of its word, if any.
@@ -269,7 +269,9 @@ mod tests {
         let mut only = 0;
         for (w, es) in &d.words {
             let want = es.iter().any(|e| !e.shared);
-            assert_eq!(d.foreign_only(w), want, "{w}");
+            assert_eq!(d.foreign_only(w, 0, w.len()), want, "{w}");
+            let padded = format!("{w} and some more text");
+            assert_eq!(d.foreign_only(&padded, 0, w.len()), want, "{w}");
             only += usize::from(want);
         }
         assert!(only > 100);

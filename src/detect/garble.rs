@@ -265,7 +265,12 @@ impl Detector for BrokenSentence {
             let fragment = if w.chars().count() == 1 {
                 w != "a" && w != "i"
             } else {
-                !words::is_word(CommonWords::ready(), w)
+                !words::is_word(
+                    CommonWords::ready(),
+                    &doc.norm.text,
+                    t.start as usize,
+                    t.end as usize,
+                )
             };
             // After a full stop inside a paragraph, a lower-case word is suspicious too (not
             // after a quoted question or exclamation: '"Why?" he asked').
@@ -316,7 +321,15 @@ impl Detector for Possessive {
                 continue;
             }
             let w = doc.norm_text(t);
-            if !w.ends_with('s') || w.ends_with("ss") || words::is_word(CommonWords::ready(), w) {
+            if !w.ends_with('s')
+                || w.ends_with("ss")
+                || words::is_word(
+                    CommonWords::ready(),
+                    &doc.norm.text,
+                    t.start as usize,
+                    t.end as usize,
+                )
+            {
                 continue;
             }
             let stem = &w[..w.len() - 1];

@@ -232,19 +232,26 @@ impl Detector for Glue {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
         // Most tokens are common words: ask the small table first once it is built.
         let words = CommonWords::after(doc.norm.text.len());
+        let text = doc.norm.text.as_str();
         for t in &doc.tokens {
             // No two English words run together are longer than MAX_LEN; a longer token (a
             // 10 MB "word") is not worth the quadratic search for a split.
-            if t.kind != TokenKind::Word || t.len() < 4 || t.len() > MAX_LEN {
+            if t.kind != TokenKind::Word
+                || t.len() < 4
+                || t.len() > MAX_LEN
+                || !matches!(t.case, Case::Mixed | Case::Lower)
+            {
                 continue;
             }
             let w = doc.norm_text(t);
-            if w.contains(['\'', '-', '.']) {
+            if w.bytes().any(|b| matches!(b, b'\'' | b'-' | b'.')) {
                 continue;
             }
             let found = match t.case {
                 Case::Mixed => self.split_camel(doc.orig_text(t)),
-                Case::Lower if !words::is_word(words, w) => self.split_lower(w),
+                _ if !words::is_word(words, text, t.start as usize, t.end as usize) => {
+                    self.split_lower(w)
+                }
                 _ => None,
             };
             if let Some((suggestion, conf)) = found {

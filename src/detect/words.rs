@@ -7,7 +7,7 @@
 //! A word found here is a word for the lexicon too; anything else is asked of the lexicon, so
 //! the answers are the lexicon's.
 
-use super::load;
+use super::padded16;
 use crate::lexicon::Lexicon;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -28,19 +28,15 @@ pub(crate) struct CommonWords {
     lex: &'static Lexicon,
 }
 
-/// The key of a word of 1 to [`MAX_LEN`] bytes: its bytes, zero-padded, with its length in
-/// the last byte (never all zero).
+/// The key of the word `text[start..end]` of 1 to [`MAX_LEN`] bytes: its bytes, zero-padded,
+/// with its length in the last byte (never all zero).
 #[inline]
-fn key(w: &[u8]) -> Option<[u64; 2]> {
-    let n = w.len();
+fn key(text: &[u8], start: usize, end: usize) -> Option<[u64; 2]> {
+    let n = end - start;
     if n == 0 || n > MAX_LEN {
         return None;
     }
-    let (lo, hi) = if n > 8 {
-        (load(&w[..8]), load(&w[8..]))
-    } else {
-        (load(w), 0)
-    };
+    let [lo, hi] = padded16(text, start, end);
     Some([lo, hi | (n as u64) << 56])
 }
 
@@ -76,14 +72,14 @@ impl CommonWords {
 
     fn build(lex: &'static Lexicon) -> CommonWords {
         let mut ids: Vec<u32> = (0..lex.lm_len() as u32)
-            .filter(|&id| lex.is_word_id(id) && key(lex.word(id).as_bytes()).is_some())
+            .filter(|&id| lex.is_word_id(id) && key_of(lex.word(id)).is_some())
             .collect();
         // Most probable first; ties by id, so the table is the same on every run.
         ids.sort_by(|&a, &b| lex.unigram(b).total_cmp(&lex.unigram(a)).then(a.cmp(&b)));
         ids.truncate(WORDS);
         let mut slots = vec![[0u64; 2]; SLOTS].into_boxed_slice();
         for id in ids {
-            let k = key(lex.word(id).as_bytes()).expect("filtered above");
+            let k = key_of(lex.word(id)).expect("filtered above");
             let mut i = home(k);
             while slots[i] != [0, 0] && slots[i] != k {
                 i = (i + 1) & (SLOTS - 1);
@@ -93,10 +89,10 @@ impl CommonWords {
         CommonWords { slots, lex }
     }
 
-    /// Is `w` in the table?
+    /// Is the word `text[start..end]` in the table?
     #[inline]
-    fn contains(&self, w: &str) -> bool {
-        let Some(k) = key(w.as_bytes()) else {
+    fn contains(&self, text: &str, start: usize, end: usize) -> bool {
+        let Some(k) = key(text.as_bytes(), start, end) else {
             return false;
         };
         let mut i = home(k);
@@ -112,19 +108,25 @@ impl CommonWords {
         }
     }
 
-    /// [`Lexicon::is_word`], answered from the table when the word is a common one.
+    /// [`Lexicon::is_word`] of `text[start..end]`, answered from the table when the word is a
+    /// common one.
     #[inline]
-    pub(crate) fn is_word(&self, lower_word: &str) -> bool {
-        self.contains(lower_word) || self.lex.is_word(lower_word)
+    pub(crate) fn is_word(&self, text: &str, start: usize, end: usize) -> bool {
+        self.contains(text, start, end) || self.lex.is_word(&text[start..end])
     }
 }
 
-/// [`Lexicon::is_word`], through `table` when there is one.
+fn key_of(w: &str) -> Option<[u64; 2]> {
+    key(w.as_bytes(), 0, w.len())
+}
+
+/// [`Lexicon::is_word`] of the lower-case word `text[start..end]`, through `table` when there
+/// is one.
 #[inline]
-pub(crate) fn is_word(table: Option<&CommonWords>, lower_word: &str) -> bool {
+pub(crate) fn is_word(table: Option<&CommonWords>, text: &str, start: usize, end: usize) -> bool {
     match table {
-        Some(t) => t.is_word(lower_word),
-        None => Lexicon::embedded().is_word(lower_word),
+        Some(t) => t.is_word(text, start, end),
+        None => Lexicon::embedded().is_word(&text[start..end]),
     }
 }
 
@@ -143,10 +145,11 @@ mod tests {
                 u64::from_le_bytes(b[..8].try_into().unwrap()),
                 u64::from_le_bytes(b[8..].try_into().unwrap()),
             ];
-            assert_eq!(key(&s.as_bytes()[..n]), Some(want), "{n}");
+            assert_eq!(key_of(&s[..n]), Some(want), "{n}");
+            assert_eq!(key(b"abcdefghijklmnopqrstuvwxyz", 0, n), Some(want), "{n}");
         }
-        assert_eq!(key(b""), None);
-        assert_eq!(key(b"abcdefghijklmnop"), None);
+        assert_eq!(key_of(""), None);
+        assert_eq!(key_of("abcdefghijklmnop"), None);
     }
 
     #[test]
@@ -156,13 +159,14 @@ mod tests {
         let mut held = 0;
         for id in 0..lex.vocab_len() as u32 {
             let w = lex.word(id);
-            held += usize::from(c.contains(w));
-            assert_eq!(c.is_word(w), lex.is_word(w), "{w:?}");
-            assert!(!c.contains(w) || lex.is_word(w), "{w:?}");
+            held += usize::from(c.contains(w, 0, w.len()));
+            assert_eq!(c.is_word(w, 0, w.len()), lex.is_word(w), "{w:?}");
+            let padded = format!("{w} was here");
+            assert_eq!(c.is_word(&padded, 0, w.len()), lex.is_word(w), "{w:?}");
         }
         assert_eq!(held, WORDS);
         for w in ["the", "government", "people", "would"] {
-            assert!(c.contains(w), "{w}");
+            assert!(c.contains(w, 0, w.len()), "{w}");
         }
         for w in [
             "",
@@ -172,7 +176,7 @@ mod tests {
             "the\0",
             "abcdefghijklmnopqrstuvwxyz",
         ] {
-            assert_eq!(c.is_word(w), lex.is_word(w), "{w:?}");
+            assert_eq!(c.is_word(w, 0, w.len()), lex.is_word(w), "{w:?}");
         }
     }
 }
