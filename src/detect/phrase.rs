@@ -77,37 +77,51 @@ const FILTER_MIN_LEN: usize = 3;
 /// log2 of the bits of each filter table (32 KB each: they stay in the L1/L2 cache).
 const FILTER_BITS: u32 = 18;
 
-/// A test that no pattern can start at a position, from the (up to) 8 bytes there: a set of
-/// hashed pattern prefixes, as bits. Matches of tortured phrases are rare (a few per megabyte)
-/// while every byte of the text is a possible start, so instead of running the automaton over
-/// every byte, the text is run through this test (a load, a multiply and a bit test per byte)
-/// and the automaton is run, anchored, only where the test passes (about 1% of positions in
-/// English prose). The test never fails where a pattern starts (it is a prefix test; false
-/// positives only cost an anchored search), and the leftmost-longest matches are found in the
-/// same order with the same extents as by the unanchored search: see [`PhraseMatcher::detect`].
+/// A test that no pattern can start at a position, from the 16 bytes there: sets of hashed
+/// pattern prefixes, as bits. Matches of tortured phrases are rare (a few per megabyte) while
+/// every byte of the text is a possible start, so instead of running the automaton over every
+/// byte, the text is run through this test (a load, a multiply and a bit test per byte) and the
+/// automaton is run, anchored, only where the test passes (about 0.3% of positions in English
+/// prose). The test never fails where a pattern starts (it is a prefix test; false positives
+/// only cost an anchored search), and the leftmost-longest matches are found in the same order
+/// with the same extents as by the unanchored search: see [`PhraseMatcher::for_each_match`].
 #[derive(Debug)]
 struct StartFilter {
-    /// The shortest pattern length, at most 8: the window of the first test.
-    first_len: usize,
-    /// Hashed `first_len`-byte prefixes of every pattern.
-    first: Box<[u64]>,
-    /// Hashed `min(len, 8)`-byte prefixes of every pattern, keyed by that length too.
-    second: Box<[u64]>,
-    /// The distinct values of `min(len, 8)`, ascending.
-    second_lens: Vec<usize>,
+    /// Hashed 8-byte prefixes of the patterns of 8 bytes or more.
+    long: Box<[u64]>,
+    /// Hashed `min(len, 16)`-byte prefixes of the same patterns, keyed by that length too.
+    long_full: Box<[u64]>,
+    /// The distinct values of `min(len, 16)` there, ascending.
+    long_lens: Vec<usize>,
+    /// Bytes that start a pattern shorter than 8 bytes.
+    short_first: [bool; 256],
+    /// Hashed patterns shorter than 8 bytes, keyed by their length.
+    short: Box<[u64]>,
+    /// Their distinct lengths, ascending.
+    short_lens: Vec<usize>,
 }
 
-/// `len` low bytes of a little-endian window, hashed into a bit index (`len` in 1..=8).
+/// The first `len` (1 to 16) bytes of the 16-byte window `w`, hashed into a bit index; `seed`
+/// tells the tables apart.
 #[inline(always)]
-fn window_hash(w: u64, len: usize) -> usize {
-    let masked = if len >= 8 {
-        w
-    } else {
-        w & ((1u64 << (8 * len)) - 1)
-    };
-    ((masked ^ ((len as u64) << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS))
-        as usize
+fn window_hash(w: [u64; 2], len: usize, seed: u64) -> usize {
+    #[inline(always)]
+    fn mask(k: usize) -> u64 {
+        if k >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * k)) - 1
+        }
+    }
+    let lo = w[0] & mask(len);
+    let hi = w[1] & mask(len.saturating_sub(8));
+    ((lo ^ hi.rotate_left(29) ^ seed ^ ((len as u64) << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> (64 - FILTER_BITS)) as usize
 }
+
+const SEED_LONG: u64 = 0;
+const SEED_FULL: u64 = 0x5555_5555;
+const SEED_SHORT: u64 = 0xAAAA_AAAA_0000;
 
 #[inline(always)]
 fn test_bit(bits: &[u64], i: usize) -> bool {
@@ -120,56 +134,82 @@ fn set_bit(bits: &mut [u64], i: usize) {
 
 /// The 8 bytes at `i` as a little-endian word, zero-padded past the end.
 #[inline(always)]
-fn window_at(b: &[u8], i: usize) -> u64 {
+fn word_at(b: &[u8], i: usize) -> u64 {
     match b.get(i..i + 8) {
         Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
         None => {
             let mut buf = [0u8; 8];
-            let rest = &b[i..];
+            let rest = b.get(i..).unwrap_or_default();
             buf[..rest.len()].copy_from_slice(rest);
             u64::from_le_bytes(buf)
         }
     }
 }
 
+/// The 16 bytes at `i` as two little-endian words, zero-padded past the end.
+#[inline(always)]
+fn window_at(b: &[u8], i: usize) -> [u64; 2] {
+    [word_at(b, i), word_at(b, i + 8)]
+}
+
 impl StartFilter {
     /// `None` when a pattern is shorter than [`FILTER_MIN_LEN`] bytes.
     fn new(patterns: &[String]) -> Option<StartFilter> {
-        let first_len = patterns.iter().map(String::len).min()?.min(8);
-        if first_len < FILTER_MIN_LEN {
+        if patterns.iter().map(String::len).min()? < FILTER_MIN_LEN {
             return None;
         }
         let words = 1usize << (FILTER_BITS - 6);
-        let mut first = vec![0u64; words].into_boxed_slice();
-        let mut second = vec![0u64; words].into_boxed_slice();
-        let mut second_lens = Vec::new();
+        let table = || vec![0u64; words].into_boxed_slice();
+        let mut f = StartFilter {
+            long: table(),
+            long_full: table(),
+            long_lens: Vec::new(),
+            short_first: [false; 256],
+            short: table(),
+            short_lens: Vec::new(),
+        };
         for p in patterns {
-            let w = window_at(p.as_bytes(), 0);
-            set_bit(&mut first, window_hash(w, first_len));
-            let len = p.len().min(8);
-            set_bit(&mut second, window_hash(w, len));
-            if !second_lens.contains(&len) {
-                second_lens.push(len);
+            let b = p.as_bytes();
+            let w = window_at(b, 0);
+            if b.len() >= 8 {
+                set_bit(&mut f.long, window_hash(w, 8, SEED_LONG));
+                let len = b.len().min(16);
+                set_bit(&mut f.long_full, window_hash(w, len, SEED_FULL));
+                if !f.long_lens.contains(&len) {
+                    f.long_lens.push(len);
+                }
+            } else {
+                f.short_first[b[0] as usize] = true;
+                set_bit(&mut f.short, window_hash(w, b.len(), SEED_SHORT));
+                if !f.short_lens.contains(&b.len()) {
+                    f.short_lens.push(b.len());
+                }
             }
         }
-        second_lens.sort_unstable();
-        Some(StartFilter {
-            first_len,
-            first,
-            second,
-            second_lens,
-        })
+        f.long_lens.sort_unstable();
+        f.short_lens.sort_unstable();
+        Some(f)
     }
 
     /// May a pattern start at `i`?
     #[inline(always)]
     fn may_start(&self, b: &[u8], i: usize) -> bool {
-        let w = window_at(b, i);
-        test_bit(&self.first, window_hash(w, self.first_len))
-            && self
-                .second_lens
+        let lo = word_at(b, i);
+        if test_bit(&self.long, window_hash([lo, 0], 8, SEED_LONG)) {
+            let w = [lo, word_at(b, i + 8)];
+            if self
+                .long_lens
                 .iter()
-                .any(|&len| test_bit(&self.second, window_hash(w, len)))
+                .any(|&len| test_bit(&self.long_full, window_hash(w, len, SEED_FULL)))
+            {
+                return true;
+            }
+        }
+        self.short_first[b[i] as usize]
+            && self
+                .short_lens
+                .iter()
+                .any(|&len| test_bit(&self.short, window_hash([lo, 0], len, SEED_SHORT)))
     }
 }
 
