@@ -93,8 +93,10 @@ struct StartFilter {
     long_full: Box<[u64]>,
     /// The distinct values of `min(len, 16)` there, ascending.
     long_lens: Vec<usize>,
-    /// Bytes that start a pattern shorter than 8 bytes.
-    short_first: [bool; 256],
+    /// The shortest pattern length under 8 (0: no pattern is shorter than 8 bytes).
+    short_min: usize,
+    /// Hashed `short_min`-byte prefixes of the patterns shorter than 8 bytes.
+    short_pre: Box<[u64]>,
     /// Hashed patterns shorter than 8 bytes, keyed by their length.
     short: Box<[u64]>,
     /// Their distinct lengths, ascending.
@@ -122,6 +124,7 @@ fn window_hash(w: [u64; 2], len: usize, seed: u64) -> usize {
 const SEED_LONG: u64 = 0;
 const SEED_FULL: u64 = 0x5555_5555;
 const SEED_SHORT: u64 = 0xAAAA_AAAA_0000;
+const SEED_PRE: u64 = 0x3333_0000_3333;
 
 #[inline(always)]
 fn test_bit(bits: &[u64], i: usize) -> bool {
@@ -164,7 +167,13 @@ impl StartFilter {
             long: table(),
             long_full: table(),
             long_lens: Vec::new(),
-            short_first: [false; 256],
+            short_min: patterns
+                .iter()
+                .map(String::len)
+                .filter(|&l| l < 8)
+                .min()
+                .unwrap_or(0),
+            short_pre: table(),
             short: table(),
             short_lens: Vec::new(),
         };
@@ -179,7 +188,7 @@ impl StartFilter {
                     f.long_lens.push(len);
                 }
             } else {
-                f.short_first[b[0] as usize] = true;
+                set_bit(&mut f.short_pre, window_hash(w, f.short_min, SEED_PRE));
                 set_bit(&mut f.short, window_hash(w, b.len(), SEED_SHORT));
                 if !f.short_lens.contains(&b.len()) {
                     f.short_lens.push(b.len());
@@ -191,10 +200,32 @@ impl StartFilter {
         Some(f)
     }
 
-    /// May a pattern start at `i`?
-    #[inline(always)]
-    fn may_start(&self, b: &[u8], i: usize) -> bool {
-        let lo = word_at(b, i);
+    /// The first position from `i` on where a pattern may start (`b.len()` if none). The first
+    /// tests (8-byte prefixes of the long patterns, the shortest short pattern's prefix) are
+    /// combined without a branch, so the loop only branches where one passes.
+    #[inline]
+    fn next_start(&self, b: &[u8], mut i: usize) -> usize {
+        let short = self.short_min > 0;
+        while i < b.len() {
+            let lo = word_at(b, i);
+            let mut hit = test_bit(&self.long, window_hash([lo, 0], 8, SEED_LONG));
+            if short {
+                hit |= test_bit(
+                    &self.short_pre,
+                    window_hash([lo, 0], self.short_min, SEED_PRE),
+                );
+            }
+            if hit && self.may_start(b, i, lo) {
+                return i;
+            }
+            i += 1;
+        }
+        b.len()
+    }
+
+    /// May a pattern start at `i` (`lo`: the 8 bytes there)?
+    #[cold]
+    fn may_start(&self, b: &[u8], i: usize, lo: u64) -> bool {
         if test_bit(&self.long, window_hash([lo, 0], 8, SEED_LONG)) {
             let w = [lo, word_at(b, i + 8)];
             if self
@@ -205,7 +236,7 @@ impl StartFilter {
                 return true;
             }
         }
-        self.short_first[b[i] as usize]
+        self.short_min > 0
             && self
                 .short_lens
                 .iter()
@@ -366,17 +397,17 @@ impl PhraseMatcher {
         // Positions the filter rules out have no match starting there, so trying the others in
         // order with an anchored (longest) search gives the same matches.
         let b = text.as_bytes();
-        let mut s = 0;
+        let mut s = starts.next_start(b, 0);
         while s < b.len() {
-            if starts.may_start(b, s) {
-                let input = Input::new(text).span(s..b.len()).anchored(Anchored::Yes);
-                if let Some(m) = nfa.find(input) {
+            let input = Input::new(text).span(s..b.len()).anchored(Anchored::Yes);
+            let next = match nfa.find(input) {
+                Some(m) => {
                     f(m.start(), m.end(), m.pattern().as_usize());
-                    s = m.end();
-                    continue;
+                    m.end()
                 }
-            }
-            s += 1;
+                None => s + 1,
+            };
+            s = starts.next_start(b, next);
         }
     }
 }
@@ -462,7 +493,7 @@ mod tests {
         let text = b"xxabcd e cdefghijk bcdef";
         for (i, _) in text.iter().enumerate() {
             let starts = pats.iter().any(|p| text[i..].starts_with(p.as_bytes()));
-            assert!(!starts || f.may_start(text, i), "at {i}");
+            assert!(!starts || f.next_start(text, i) == i, "at {i}");
         }
     }
 
