@@ -123,6 +123,11 @@ impl Detector for Repeated {
             if a.kind != TokenKind::Word || b.kind != TokenKind::Word || b.breaks_before > 0 {
                 continue;
             }
+            let bytes = doc.norm.text.as_bytes();
+            // Cheap tests first: most neighbours differ in length or first byte.
+            if a.len() != b.len() || bytes[a.start as usize] != bytes[b.start as usize] {
+                continue;
+            }
             let w = doc.norm_text(a);
             if w != doc.norm_text(b) {
                 continue;

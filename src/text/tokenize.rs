@@ -185,6 +185,29 @@ pub fn case_of(s: &str) -> Case {
     case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper))
 }
 
+/// [`case_of`] of `orig[s..e]`, read in place for a short ASCII word (one 8-byte load, the
+/// bytes past `e` masked off).
+#[inline]
+fn case_at(orig: &str, s: usize, e: usize) -> Case {
+    let n = e - s;
+    if let (1..=8, Some(c)) = (n, orig.as_bytes().get(s..s + 8)) {
+        let mask = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes")) & mask;
+        if w & swar::HI == 0 {
+            let up = swar::upper(w);
+            let upper = swar::count(up);
+            let lower = swar::count(swar::lower(w));
+            let first_upper = up & 0x80 != 0;
+            return case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper));
+        }
+    }
+    case_of(&orig[s..e])
+}
+
 /// The case class from letter counts.
 #[inline]
 fn case_from_counts(
@@ -353,7 +376,7 @@ pub(crate) fn tokenize(
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
                 let (s, e) = cursor.to_orig(start, end);
-                case_of(&orig[s..e])
+                case_at(orig, s, e)
             }
         };
         let is_wordish = matches!(kind, TokenKind::Word | TokenKind::Number | TokenKind::Code);
@@ -724,6 +747,7 @@ mod tests {
                 for (j, _) in t[i..].char_indices().take(20) {
                     let w = &t[i..i + j];
                     assert_eq!(case_of(w), case_of_chars(w), "{w:?}");
+                    assert_eq!(case_at(&t, i, i + j), case_of_chars(w), "{w:?} in {t:?}");
                 }
             }
         }
