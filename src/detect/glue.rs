@@ -244,12 +244,15 @@ impl Detector for Glue {
                 continue;
             }
             let w = doc.norm_text(t);
-            if w.bytes().any(|b| matches!(b, b'\'' | b'-' | b'.')) {
-                continue;
-            }
+            // Tokens with an apostrophe, a hyphen or a dot are never split. A lower-case word
+            // is asked first (nearly every one is a word, and then there is nothing to split).
+            let joined = |w: &str| w.bytes().any(|b| matches!(b, b'\'' | b'-' | b'.'));
             let found = match t.case {
-                Case::Mixed => self.split_camel(doc.orig_text(t)),
-                _ if !words::is_word(words, text, t.start as usize, t.end as usize) => {
+                Case::Mixed if !joined(w) => self.split_camel(doc.orig_text(t)),
+                Case::Lower
+                    if !words::is_word(words, text, t.start as usize, t.end as usize)
+                        && !joined(w) =>
+                {
                     self.split_lower(w)
                 }
                 _ => None,
