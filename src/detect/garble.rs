@@ -205,6 +205,11 @@ impl Quotes {
 
 impl Detector for Quotes {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        // Every finding is about a double quotation mark token: a text without one (after
+        // folding, all of them are `"`) has none.
+        if memchr::memchr(b'"', doc.norm.text.as_bytes()).is_none() {
+            return;
+        }
         let n = doc.tokens.len();
         let mut open: Option<usize> = None;
         let mut i = 0;
