@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// How many words the table holds (the most probable of the language model).
-const WORDS: usize = 16384;
+const WORDS: usize = 32768;
 /// Text to check before the table is built: a short run (one file) is not worth the few
 /// milliseconds of building it.
 const WARM_BYTES: u64 = 1 << 20;
