@@ -605,12 +605,17 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 } else {
                     // Bytes that are not UTF-8 are replaced by U+FFFD (flagged by
                     // `input.invalid-utf8` when they are in the text), not fatal.
-                    line = batch::line_lossy(raw);
-                    if let Some(col) = batch::invalid_utf8_column(raw) {
-                        notices.push(format!(
-                            "line {line_no}: invalid UTF-8 at column {col}, replaced by U+FFFD"
-                        ));
-                    }
+                    // One validation: the lossy copy is only made for a line that fails it.
+                    line = match std::str::from_utf8(raw) {
+                        Ok(s) => std::borrow::Cow::Borrowed(s),
+                        Err(e) => {
+                            let col = e.valid_up_to() + 1;
+                            notices.push(format!(
+                                "line {line_no}: invalid UTF-8 at column {col}, replaced by U+FFFD"
+                            ));
+                            batch::line_lossy(raw)
+                        }
+                    };
                     batch::parse_record(&line, *line_no, &ctx.fields)
                 };
                 let path = ctx.line_paths.then_some(&**src);

@@ -7,7 +7,7 @@
 //! the document, so one "Fonte do artigo" line makes "Dentro" Portuguese.
 
 use super::phrase::fold;
-use super::{Detector, FastMap};
+use super::{quick_hash, Detector, FastMap};
 use crate::finding::Hit;
 use crate::rules::{Kind, Origin, RuleTable};
 use crate::text::{Case, Document, TokenKind};
@@ -37,6 +37,16 @@ struct Lang {
 pub struct ForeignDetector {
     words: FastMap<String, Vec<Entry>>,
     langs: Vec<Lang>,
+    /// [`quick_hash`]es of the words some language lists as foreign-only, as bits (a filter).
+    only: Vec<u64>,
+}
+
+/// log2 of the bits of [`ForeignDetector::only`] (8 KB).
+const ONLY_BITS: u32 = 16;
+
+#[inline]
+fn only_bit(text: &[u8], start: usize, end: usize) -> usize {
+    (quick_hash(text, start, end) >> (64 - ONLY_BITS)) as usize
 }
 
 impl ForeignDetector {
@@ -68,7 +78,25 @@ impl ForeignDetector {
                 }
             }
         }
+        d.only = vec![0; 1 << (ONLY_BITS - 6)];
+        for (w, es) in &d.words {
+            if es.iter().any(|e| !e.shared) {
+                let i = only_bit(w.as_bytes(), 0, w.len());
+                d.only[i >> 6] |= 1 << (i & 63);
+            }
+        }
         d
+    }
+
+    /// Does some language list the folded word `text[start..end]` as foreign-only?
+    #[inline]
+    fn foreign_only(&self, text: &str, start: usize, end: usize) -> bool {
+        let i = only_bit(text.as_bytes(), start, end);
+        self.only[i >> 6] & (1 << (i & 63)) != 0
+            && self
+                .words
+                .get(&text[start..end])
+                .is_some_and(|es| es.iter().any(|e| !e.shared))
     }
 
     /// No word lists?
@@ -79,8 +107,16 @@ impl ForeignDetector {
 
 impl Detector for ForeignDetector {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
-        // Per token: the foreign entries of its word, if any.
+        // Every finding holds a word that some language lists as foreign-only (a run or a word
+        // of shared words only has no candidate language): most documents have none.
         let tokens = &doc.tokens;
+        let text = doc.norm.text.as_str();
+        if !tokens.iter().any(|t| {
+            t.kind == TokenKind::Word && self.foreign_only(text, t.start as usize, t.end as usize)
+        }) {
+            return;
+        }
+        // Per token: the foreign entries of its word, if any.
         let mut marks: Vec<Option<&[Entry]>> = Vec::with_capacity(tokens.len());
         let mut evidence = vec![0u32; self.langs.len()];
         let mut any = false;
@@ -218,5 +254,35 @@ pub(crate) fn match_case(s: &str, like: &str) -> String {
         }
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_passes_every_foreign_only_word() {
+        let mut table = RuleTable::default();
+        table.add_embedded().expect("embedded packs load");
+        let d = ForeignDetector::compile(&table, &|_| true);
+        let mut only = 0;
+        for (w, es) in &d.words {
+            let want = es.iter().any(|e| !e.shared);
+            assert_eq!(d.foreign_only(w, 0, w.len()), want, "{w}");
+            let padded = format!("{w} and some more text");
+            assert_eq!(d.foreign_only(&padded, 0, w.len()), want, "{w}");
+            only += usize::from(want);
+        }
+        assert!(only > 100);
+        // Shared words alone never make a finding.
+        let doc = Document::new("Fonte do artigo. Do a no de la em.");
+        let mut out = Vec::new();
+        d.detect(&doc, &mut out);
+        assert!(!out.is_empty());
+        let doc = Document::new("Do a no de la em, o la.");
+        out.clear();
+        d.detect(&doc, &mut out);
+        assert!(out.is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! Mechanical damage: doubled words, unbalanced quotation marks, sentences that start inside a
 //! word, and capitalised names that lost their possessive apostrophe.
 
+use super::words::{self, CommonWords};
 use super::Detector;
 use crate::finding::{Category, Hit, Severity};
 use crate::lexicon::Lexicon;
@@ -94,10 +95,7 @@ pub fn make_quotes(rule: usize) -> Box<dyn Detector> {
 }
 /// Build `garble.broken-sentence`.
 pub fn make_broken_sentence(rule: usize) -> Box<dyn Detector> {
-    Box::new(BrokenSentence {
-        rule,
-        lex: Lexicon::embedded(),
-    })
+    Box::new(BrokenSentence { rule })
 }
 /// Build `garble.missing-apostrophe`.
 pub fn make_possessive(rule: usize) -> Box<dyn Detector> {
@@ -123,6 +121,11 @@ impl Detector for Repeated {
         for (i, pair) in doc.tokens.windows(2).enumerate() {
             let (a, b) = (&pair[0], &pair[1]);
             if a.kind != TokenKind::Word || b.kind != TokenKind::Word || b.breaks_before > 0 {
+                continue;
+            }
+            let bytes = doc.norm.text.as_bytes();
+            // Cheap tests first: most neighbours differ in length or first byte.
+            if a.len() != b.len() || bytes[a.start as usize] != bytes[b.start as usize] {
                 continue;
             }
             let w = doc.norm_text(a);
@@ -202,6 +205,11 @@ impl Quotes {
 
 impl Detector for Quotes {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        // Every finding is about a double quotation mark token: a text without one (after
+        // folding, all of them are `"`) has none.
+        if memchr::memchr(b'"', doc.norm.text.as_bytes()).is_none() {
+            return;
+        }
         let n = doc.tokens.len();
         let mut open: Option<usize> = None;
         let mut i = 0;
@@ -251,7 +259,6 @@ impl Detector for Quotes {
 
 struct BrokenSentence {
     rule: usize,
-    lex: &'static Lexicon,
 }
 
 impl Detector for BrokenSentence {
@@ -268,7 +275,12 @@ impl Detector for BrokenSentence {
             let fragment = if w.chars().count() == 1 {
                 w != "a" && w != "i"
             } else {
-                !self.lex.is_word(w)
+                !words::is_word(
+                    CommonWords::ready(),
+                    &doc.norm.text,
+                    t.start as usize,
+                    t.end as usize,
+                )
             };
             // After a full stop inside a paragraph, a lower-case word is suspicious too (not
             // after a quoted question or exclamation: '"Why?" he asked').
@@ -319,7 +331,15 @@ impl Detector for Possessive {
                 continue;
             }
             let w = doc.norm_text(t);
-            if !w.ends_with('s') || w.ends_with("ss") || self.lex.is_word(w) {
+            if !w.ends_with('s')
+                || w.ends_with("ss")
+                || words::is_word(
+                    CommonWords::ready(),
+                    &doc.norm.text,
+                    t.start as usize,
+                    t.end as usize,
+                )
+            {
                 continue;
             }
             let stem = &w[..w.len() - 1];

@@ -14,6 +14,7 @@
 //! Words come from the compiled lexicon (SCOWL `wamerican` and the CMU Sphinx vocabulary); URLs,
 //! e-mail addresses, handles and identifiers are separate tokens and never split.
 
+use super::words::{self, CommonWords};
 use super::Detector;
 use crate::finding::{Category, Hit, Severity};
 use crate::lexicon::Lexicon;
@@ -229,19 +230,31 @@ fn camel_parts(s: &str) -> Vec<&str> {
 
 impl Detector for Glue {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        // Most tokens are common words: ask the small table first once it is built.
+        let words = CommonWords::after(doc.norm.text.len());
+        let text = doc.norm.text.as_str();
         for t in &doc.tokens {
             // No two English words run together are longer than MAX_LEN; a longer token (a
             // 10 MB "word") is not worth the quadratic search for a split.
-            if t.kind != TokenKind::Word || t.len() < 4 || t.len() > MAX_LEN {
+            if t.kind != TokenKind::Word
+                || t.len() < 4
+                || t.len() > MAX_LEN
+                || !matches!(t.case, Case::Mixed | Case::Lower)
+            {
                 continue;
             }
             let w = doc.norm_text(t);
-            if w.contains(['\'', '-', '.']) {
-                continue;
-            }
+            // Tokens with an apostrophe, a hyphen or a dot are never split. A lower-case word
+            // is asked first (nearly every one is a word, and then there is nothing to split).
+            let joined = |w: &str| w.bytes().any(|b| matches!(b, b'\'' | b'-' | b'.'));
             let found = match t.case {
-                Case::Mixed => self.split_camel(doc.orig_text(t)),
-                Case::Lower if !self.known(w) => self.split_lower(w),
+                Case::Mixed if !joined(w) => self.split_camel(doc.orig_text(t)),
+                Case::Lower
+                    if !words::is_word(words, text, t.start as usize, t.end as usize)
+                        && !joined(w) =>
+                {
+                    self.split_lower(w)
+                }
                 _ => None,
             };
             if let Some((suggestion, conf)) = found {

@@ -11,6 +11,7 @@ mod input;
 mod ngram;
 mod phrase;
 mod regex_rules;
+mod words;
 
 use crate::finding::Hit;
 use crate::rules::{BuiltinRule, PackError, RuleTable};
@@ -73,6 +74,34 @@ pub fn fill(template: &str, text: &str, suggestion: Option<&str>) -> String {
         .replace("{suggestion}", suggestion.unwrap_or(""))
 }
 
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn padded_words_do_not_depend_on_what_follows() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for start in 0..text.len() {
+            for end in start..text.len().min(start + 20) {
+                let alone = &text[start..end];
+                let mut want = [0u8; 16];
+                let k = alone.len().min(16);
+                want[..k].copy_from_slice(&alone[..k]);
+                let want = [
+                    u64::from_le_bytes(want[..8].try_into().unwrap()),
+                    u64::from_le_bytes(want[8..].try_into().unwrap()),
+                ];
+                assert_eq!(padded16(text, start, end), want, "{start}..{end}");
+                assert_eq!(padded16(alone, 0, alone.len()), want);
+                assert_eq!(
+                    quick_hash(text, start, end),
+                    quick_hash(alone, 0, alone.len())
+                );
+            }
+        }
+    }
+}
+
 /// Is the folded byte range `s..e` of `text` bounded by non-word characters?
 #[inline]
 pub(crate) fn at_word_bounds(text: &str, s: usize, e: usize) -> bool {
@@ -82,6 +111,63 @@ pub(crate) fn at_word_bounds(text: &str, s: usize, e: usize) -> bool {
     let last = text[..e].chars().next_back();
     let wordy = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
     (!wordy(first) || !wordy(before)) && (!wordy(last) || !wordy(after))
+}
+
+/// 1 to 8 bytes as a little-endian word, zero-padded (without a copy through memory).
+#[inline(always)]
+pub(crate) fn load(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n == 8 {
+        u64::from_le_bytes(b.try_into().expect("8 bytes"))
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+        let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+        lo | hi << (8 * (n - 4))
+    } else {
+        // 1 to 3 bytes: first, middle and last (some may be the same byte).
+        b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
+    }
+}
+
+/// The first 16 bytes of `text[start..end]`, zero-padded, as two little-endian words. Reads
+/// the 16 bytes at `start` in two loads when `text` has them (bytes past `end` are masked off),
+/// which is the common case for a word inside a document.
+#[inline(always)]
+pub(crate) fn padded16(text: &[u8], start: usize, end: usize) -> [u64; 2] {
+    #[inline(always)]
+    fn mask(k: usize) -> u64 {
+        if k >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * k)) - 1
+        }
+    }
+    let n = end - start;
+    match text.get(start..start + 16) {
+        Some(w) => {
+            let lo = u64::from_le_bytes(w[..8].try_into().expect("8 bytes"));
+            let hi = u64::from_le_bytes(w[8..].try_into().expect("8 bytes"));
+            [lo & mask(n), hi & mask(n.saturating_sub(8))]
+        }
+        None => {
+            let b = &text[start..end];
+            let lo = if b.is_empty() {
+                0
+            } else {
+                load(&b[..n.min(8)])
+            };
+            let hi = if n > 8 { load(&b[8..n.min(16)]) } else { 0 };
+            [lo, hi]
+        }
+    }
+}
+
+/// A quick hash of `text[start..end]` from its first 16 bytes and its length (for bit-set
+/// filters: different strings may share a hash).
+#[inline]
+pub(crate) fn quick_hash(text: &[u8], start: usize, end: usize) -> u64 {
+    let [lo, hi] = padded16(text, start, end);
+    (lo ^ hi.rotate_left(23) ^ (end - start) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// A fast hasher for short keys looked up once per word (FxHash: one multiply per 8 bytes).

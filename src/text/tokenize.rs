@@ -101,21 +101,111 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     }
 }
 
+/// Eight-bytes-at-a-time classification of ASCII bytes (SWAR): each function returns the high
+/// bit of every byte of the little-endian word `w` that is in the class.
+mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    pub(super) const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+    /// ASCII bytes in `lo..=hi` (exact: no carries between bytes).
+    #[inline(always)]
+    fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+        let x = w & LOW7;
+        let ge = (x + LO * (0x80 - lo as u64)) & HI;
+        let le = !(x + LO * (0x7F - hi as u64)) & HI;
+        ge & le & !w
+    }
+
+    #[inline(always)]
+    pub(super) fn upper(w: u64) -> u64 {
+        in_range(w, b'A', b'Z')
+    }
+
+    #[inline(always)]
+    pub(super) fn lower(w: u64) -> u64 {
+        in_range(w, b'a', b'z')
+    }
+
+    #[inline(always)]
+    pub(super) fn digit(w: u64) -> u64 {
+        in_range(w, b'0', b'9')
+    }
+
+    /// How many bytes a class mask holds (without a popcount instruction, which the baseline
+    /// x86-64 target lacks: the per-byte 0/1 values are summed by a multiply).
+    #[inline(always)]
+    pub(super) fn count(mask: u64) -> usize {
+        ((mask >> 7).wrapping_mul(LO) >> 56) as usize
+    }
+
+    /// Up to 8 bytes as a little-endian word, zero-padded.
+    #[inline(always)]
+    pub(super) fn load(b: &[u8]) -> u64 {
+        let n = b.len();
+        if n >= 8 {
+            u64::from_le_bytes(b[..8].try_into().expect("8 bytes"))
+        } else if n >= 4 {
+            let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64;
+            let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64;
+            lo | hi << (8 * (n - 4))
+        } else if n > 0 {
+            b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
+        } else {
+            0
+        }
+    }
+}
+
 /// Case of an original slice.
 pub fn case_of(s: &str) -> Case {
-    // ASCII (nearly every word) is counted byte by byte; anything else by characters.
+    // ASCII (nearly every word) is counted eight bytes at a time; anything else by characters.
     let bytes = s.as_bytes();
     let mut upper = 0usize;
     let mut lower = 0usize;
-    for &b in bytes {
-        if b >= 0x80 {
+    let mut count = |w: u64| {
+        if w & swar::HI != 0 {
+            return false;
+        }
+        upper += swar::count(swar::upper(w));
+        lower += swar::count(swar::lower(w));
+        true
+    };
+    let chunks = bytes.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        if !count(u64::from_le_bytes(c.try_into().expect("8 bytes"))) {
             return case_of_chars(s);
         }
-        upper += usize::from(b.wrapping_sub(b'A') < 26);
-        lower += usize::from(b.wrapping_sub(b'a') < 26);
+    }
+    if !rest.is_empty() && !count(swar::load(rest)) {
+        return case_of_chars(s);
     }
     let first_upper = bytes.first().is_some_and(|b| b.is_ascii_uppercase());
     case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper))
+}
+
+/// [`case_of`] of `orig[s..e]`, read in place for a short ASCII word (one 8-byte load, the
+/// bytes past `e` masked off).
+#[inline]
+fn case_at(orig: &str, s: usize, e: usize) -> Case {
+    let n = e - s;
+    if let (1..=8, Some(c)) = (n, orig.as_bytes().get(s..s + 8)) {
+        let mask = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes")) & mask;
+        if w & swar::HI == 0 {
+            let up = swar::upper(w);
+            let upper = swar::count(up);
+            let lower = swar::count(swar::lower(w));
+            let first_upper = up & 0x80 != 0;
+            return case_from_counts(upper, lower, first_upper, upper > usize::from(first_upper));
+        }
+    }
+    case_of(&orig[s..e])
 }
 
 /// The case class from letter counts.
@@ -286,7 +376,7 @@ pub(crate) fn tokenize(
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
                 let (s, e) = cursor.to_orig(start, end);
-                case_of(&orig[s..e])
+                case_at(orig, s, e)
             }
         };
         let is_wordish = matches!(kind, TokenKind::Word | TokenKind::Number | TokenKind::Code);
@@ -343,16 +433,36 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
     // (URL prefixes all need ':' or '.', which take the full path below).
     {
         let mut j = i;
-        let (mut digits, mut alphas) = (0usize, 0usize);
-        while let Some(&b) = bytes.get(j) {
-            if b.is_ascii_digit() {
-                digits += 1;
-            } else if b.is_ascii_alphabetic() {
-                alphas += 1;
+        let (mut digits, mut alphas) = (false, false);
+        // Eight bytes at a time while they last, then byte by byte.
+        while let Some(chunk) = bytes.get(j..j + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            let (a, d) = (swar::upper(w) | swar::lower(w), swar::digit(w));
+            let other = !(a | d) & swar::HI;
+            let n = (other.trailing_zeros() / 8) as usize;
+            let run = if n >= 8 {
+                u64::MAX
             } else {
+                (1u64 << (8 * n)) - 1
+            };
+            alphas |= a & run != 0;
+            digits |= d & run != 0;
+            j += n;
+            if n < 8 {
                 break;
             }
-            j += 1;
+        }
+        if bytes.len() < j + 8 {
+            while let Some(&b) = bytes.get(j) {
+                if b.is_ascii_digit() {
+                    digits = true;
+                } else if b.is_ascii_alphabetic() {
+                    alphas = true;
+                } else {
+                    break;
+                }
+                j += 1;
+            }
         }
         let simple_end = match bytes.get(j) {
             None => true,
@@ -368,7 +478,7 @@ fn scan_word(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind) {
         if j > i && simple_end {
             let kind = if bytes[i].is_ascii_digit() {
                 TokenKind::Number
-            } else if digits > 0 && alphas > 0 {
+            } else if digits && alphas {
                 TokenKind::Code
             } else {
                 TokenKind::Word
@@ -559,10 +669,87 @@ mod tests {
             }
         }
         for w in [
-            "", "a", "A", "Ab", "AB", "aB", "ABc", "McDonald", "iPhone", "123", "A1", "a-B", "I",
-            "USA's", "x1Y", "ab",
+            "",
+            "a",
+            "A",
+            "Ab",
+            "AB",
+            "aB",
+            "ABc",
+            "McDonald",
+            "iPhone",
+            "123",
+            "A1",
+            "a-B",
+            "I",
+            "USA's",
+            "x1Y",
+            "ab",
+            "@[`{",
+            "Abcdefgh",
+            "ABCDEFGHi",
+            "abcdefghIJ",
+            "Zz09aZ@[`{~",
+            "Mc\u{e9}Donald",
+            "\u{c9}t\u{e9}",
         ] {
             assert_eq!(case_of(w), case_of_chars(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_on_random_mixes() {
+        let parts = [
+            "a",
+            "Z",
+            "q",
+            "7",
+            "0",
+            " ",
+            ".",
+            ",",
+            "'",
+            "-",
+            "_",
+            "@",
+            ":",
+            "\u{e9}",
+            "\u{2019}",
+            "/",
+            "abcdefghij",
+            "1234567890",
+            "\n",
+        ];
+        let mut seed = 99u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..next() % 30 {
+                t.push_str(parts[next() % parts.len()]);
+            }
+            let norm = Normalized::new(&t);
+            let text = norm.text.as_str();
+            for (i, c) in text.char_indices() {
+                if is_word_char(c) {
+                    assert_eq!(
+                        scan_word(&t, &norm, i),
+                        scan_word_full(&t, &norm, i),
+                        "at {i} in {t:?}"
+                    );
+                }
+            }
+            for (i, _) in t.char_indices() {
+                for (j, _) in t[i..].char_indices().take(20) {
+                    let w = &t[i..i + j];
+                    assert_eq!(case_of(w), case_of_chars(w), "{w:?}");
+                    assert_eq!(case_at(&t, i, i + j), case_of_chars(w), "{w:?} in {t:?}");
+                }
+            }
         }
     }
 
