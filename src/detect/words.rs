@@ -3,7 +3,7 @@
 //! The lexicon's word table is larger than the CPU caches, so every look-up is a cache miss or
 //! two; the detectors that ask "is this token a word?" for most tokens of every document spent
 //! more time waiting for memory than anything else. A few thousand words make up most of any
-//! English text: they are kept here, 16 bytes each in a table that stays in the cache that stays in the cache.
+//! English text: they are kept here, 16 bytes each in a table that stays in the cache.
 //! A word found here is a word for the lexicon too; anything else is asked of the lexicon, so
 //! the answers are the lexicon's.
 

@@ -375,6 +375,29 @@ fn bench() {
     let th_ns = t.elapsed().as_nanos() as f64 / (iters / 10) as f64;
     black_box(c);
 
+    // Raw table look-ups of random bigrams, through the filter and without it, one at a time
+    // and in prefetched batches of 16 (what `ngram.swap` does).
+    let bare = HashTable::parse(file("bigram.bin"), None).0;
+    let filtered = HashTable::parse(file("bigram.bin"), Some(BIGRAM_FILTER)).0;
+    let keys: Vec<u64> = ids
+        .chunks_exact(2)
+        .map(|p| fmix64((((p[0] as u64) << ID_BITS) | p[1] as u64) ^ bare.seed_mix))
+        .collect();
+    for (name, t_) in [("bare", &bare), ("filtered", &filtered)] {
+        let t = Instant::now();
+        let hits = keys.iter().filter(|&&h| t_.find_hash(h).is_some()).count();
+        let one = t.elapsed().as_nanos() as f64 / keys.len() as f64;
+        let t = Instant::now();
+        let mut hits2 = 0;
+        for ch in keys.chunks(16) {
+            ch.iter().for_each(|&h| t_.prefetch_hash(h));
+            hits2 += ch.iter().filter(|&&h| t_.find_hash(h).is_some()).count();
+        }
+        let batched = t.elapsed().as_nanos() as f64 / keys.len() as f64;
+        assert_eq!(hits, hits2);
+        eprintln!("random bigram look-ups, {name}: {one:.1} ns one by one, {batched:.1} ns prefetched in 16s");
+    }
+
     eprintln!(
         "init {init:?}; id() {id_ns:.1} ns; logp uniform-random ids {rand_ns:.1} ns; \
          logp unigram-sampled ids {zipf_ns:.1} ns; \
