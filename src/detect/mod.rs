@@ -129,25 +129,30 @@ pub(crate) fn load(b: &[u8]) -> u64 {
     }
 }
 
+/// A mask of the low `k` bytes of a little-endian word (all of it from 8 on).
+#[inline(always)]
+pub(crate) fn low_bytes_mask(k: usize) -> u64 {
+    if k >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * k)) - 1
+    }
+}
+
 /// The first 16 bytes of `text[start..end]`, zero-padded, as two little-endian words. Reads
 /// the 16 bytes at `start` in two loads when `text` has them (bytes past `end` are masked off),
 /// which is the common case for a word inside a document.
 #[inline(always)]
 pub(crate) fn padded16(text: &[u8], start: usize, end: usize) -> [u64; 2] {
-    #[inline(always)]
-    fn mask(k: usize) -> u64 {
-        if k >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * k)) - 1
-        }
-    }
     let n = end - start;
     match text.get(start..start + 16) {
         Some(w) => {
             let lo = u64::from_le_bytes(w[..8].try_into().expect("8 bytes"));
             let hi = u64::from_le_bytes(w[8..].try_into().expect("8 bytes"));
-            [lo & mask(n), hi & mask(n.saturating_sub(8))]
+            [
+                lo & low_bytes_mask(n),
+                hi & low_bytes_mask(n.saturating_sub(8)),
+            ]
         }
         None => {
             let b = &text[start..end];

@@ -107,16 +107,8 @@ struct StartFilter {
 /// tells the tables apart.
 #[inline(always)]
 fn window_hash(w: [u64; 2], len: usize, seed: u64) -> usize {
-    #[inline(always)]
-    fn mask(k: usize) -> u64 {
-        if k >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * k)) - 1
-        }
-    }
-    let lo = w[0] & mask(len);
-    let hi = w[1] & mask(len.saturating_sub(8));
+    let lo = w[0] & super::low_bytes_mask(len);
+    let hi = w[1] & super::low_bytes_mask(len.saturating_sub(8));
     ((lo ^ hi.rotate_left(29) ^ seed ^ ((len as u64) << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         >> (64 - FILTER_BITS)) as usize
 }
