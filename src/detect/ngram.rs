@@ -164,6 +164,187 @@ impl Candidates {
     }
 }
 
+/// A word's bigram entries at a [`Site`]: `prev c` and `c next`, each as (log10 P, log10
+/// backoff weight), if the model has them.
+#[derive(Clone, Copy, Default)]
+struct Beside {
+    left: Option<(f32, f32)>,
+    right: Option<(f32, f32)>,
+}
+
+/// A position in a run and what every word put there shares: the words around it and the
+/// parts of the Katz model that do not depend on the word. With it [`Site::eval`] gives a
+/// word's local score and attestation (as [`NgramSwap::local`] and [`NgramSwap::attest`] do,
+/// bit for bit) while looking each n-gram up once: the candidates of a word share their
+/// context, and their bigram entries are already known from the bigram stage.
+struct Site {
+    pprev: Option<WordId>,
+    prev: Option<WordId>,
+    next: Option<WordId>,
+    nnext: Option<WordId>,
+    /// The neighbour exists and is in the model (one outside it cuts the context).
+    a_lm: bool,
+    p_lm: bool,
+    x_lm: bool,
+    y_lm: bool,
+    /// log10 backoff weight of `pprev prev`.
+    bo_ap: f32,
+    /// Unigram backoff weight of `prev`.
+    ub_p: f32,
+    /// Unigram log10 P of `next` and `nnext` (the out-of-model constant outside the model).
+    u_x: f32,
+    u_y: f32,
+    /// Bigram-model log10 P(nnext | next).
+    lp_xy: f32,
+}
+
+impl Site {
+    fn new(lex: &Lexicon, ids: &[WordId], k: usize) -> Site {
+        let prev = k.checked_sub(1).map(|i| ids[i]);
+        let pprev = k.checked_sub(2).map(|i| ids[i]);
+        let (next, nnext) = (ids.get(k + 1).copied(), ids.get(k + 2).copied());
+        let lm = |w: Option<WordId>| w.is_some_and(|w| lex.in_lm(w));
+        let (a_lm, p_lm, x_lm, y_lm) = (lm(pprev), lm(prev), lm(next), lm(nnext));
+        let bo_ap = match (pprev, prev) {
+            (Some(a), Some(p)) if a_lm && p_lm => lex.bigram_backoff(a, p),
+            _ => 0.0,
+        };
+        let lp_xy = match (next, nnext) {
+            (Some(x), Some(y)) if x_lm && y_lm => lex.logp(&[x], y),
+            _ => 0.0,
+        };
+        Site {
+            pprev,
+            prev,
+            next,
+            nnext,
+            a_lm,
+            p_lm,
+            x_lm,
+            y_lm,
+            bo_ap,
+            ub_p: prev.map_or(0.0, |p| lex.unigram_backoff(p)),
+            u_x: next.map_or(0.0, |x| lex.unigram(x)),
+            u_y: nnext.map_or(0.0, |y| lex.unigram(y)),
+            lp_xy,
+        }
+    }
+
+    /// The bigram entries beside model word `c`.
+    #[inline]
+    fn beside(&self, lex: &Lexicon, c: WordId) -> Beside {
+        Beside {
+            left: self.prev.and_then(|p| lex.bigram_entry_pb(p, c)),
+            right: self.next.and_then(|x| lex.bigram_entry_pb(c, x)),
+        }
+    }
+
+    /// log10 P(c | prev) of the bigram model (the unigram without a model word before).
+    #[inline]
+    fn lp_pc(&self, lex: &Lexicon, c: WordId, e: &Beside) -> f32 {
+        if !self.p_lm {
+            return lex.unigram(c);
+        }
+        match e.left {
+            Some((p, _)) => p,
+            None => self.ub_p + lex.unigram(c),
+        }
+    }
+
+    /// log10 P(next | c) of the bigram model; only with a next word.
+    #[inline]
+    fn lp_cx(&self, lex: &Lexicon, c: WordId, e: &Beside) -> f32 {
+        if !self.x_lm {
+            return self.u_x;
+        }
+        match e.right {
+            Some((p, _)) => p,
+            None => lex.unigram_backoff(c) + self.u_x,
+        }
+    }
+
+    /// The bigram model's score of `c` here: what ranks the candidates for the trigram stage.
+    #[inline]
+    fn bigram_score(&self, lex: &Lexicon, c: WordId, e: &Beside) -> f32 {
+        let left = match self.prev {
+            Some(_) => self.lp_pc(lex, c, e),
+            None => lex.unigram(c),
+        };
+        left + self.next.map_or(0.0, |_| self.lp_cx(lex, c, e))
+    }
+
+    /// Start loading the trigrams [`Site::eval`] reads for `c`.
+    #[inline]
+    fn prefetch_trigrams(&self, lex: &Lexicon, c: WordId) {
+        if let (Some(a), Some(p)) = (self.pprev, self.prev) {
+            lex.prefetch_trigram(a, p, c);
+        }
+        if let (Some(p), Some(x)) = (self.prev, self.next) {
+            lex.prefetch_trigram(p, c, x);
+        }
+        if let (Some(x), Some(y)) = (self.next, self.nnext) {
+            lex.prefetch_trigram(c, x, y);
+        }
+    }
+
+    /// Local score and attestation of model word `c` here, given its bigram entries.
+    #[inline]
+    fn eval(&self, lex: &Lexicon, c: WordId, e: &Beside) -> (f32, u32) {
+        let t1 = match (self.pprev, self.prev) {
+            (Some(a), Some(p)) if self.a_lm && self.p_lm => lex.trigram(a, p, c),
+            _ => None,
+        };
+        let t2 = match (self.prev, self.next) {
+            (Some(p), Some(x)) if self.p_lm && self.x_lm => lex.trigram(p, c, x),
+            _ => None,
+        };
+        let t3 = match (self.next, self.nnext) {
+            (Some(x), Some(y)) if self.x_lm && self.y_lm => lex.trigram(c, x, y),
+            _ => None,
+        };
+        // Term by term as `local` sums them (Katz backoff, a word outside the model cutting
+        // the context).
+        let mut s = if !self.p_lm {
+            lex.unigram(c)
+        } else if !self.a_lm {
+            self.lp_pc(lex, c, e)
+        } else {
+            t1.unwrap_or_else(|| self.bo_ap + self.lp_pc(lex, c, e))
+        };
+        let mut n = match self.prev {
+            None => 1,
+            Some(_) if t1.is_some() => 3,
+            Some(_) if e.left.is_some() => 2,
+            Some(_) => 1,
+        };
+        if self.next.is_some() {
+            s += if !self.x_lm {
+                self.u_x
+            } else if !self.p_lm {
+                self.lp_cx(lex, c, e)
+            } else {
+                t2.unwrap_or_else(|| e.left.map_or(0.0, |l| l.1) + self.lp_cx(lex, c, e))
+            };
+            n += if t2.is_some() {
+                3
+            } else if e.right.is_some() {
+                2
+            } else {
+                1
+            };
+        }
+        if self.nnext.is_some() {
+            s += if !self.y_lm || !self.x_lm {
+                self.u_y
+            } else {
+                t3.unwrap_or_else(|| e.right.map_or(0.0, |r| r.1) + self.lp_xy)
+            };
+            n += u32::from(t3.is_some());
+        }
+        (s, n)
+    }
+}
+
 impl NgramSwap {
     /// Local score of `x` at position `k` of `ids` (with `ids[k]` replaced by `x`).
     #[inline]
@@ -261,12 +442,16 @@ impl NgramSwap {
     fn judge(&self, ids: &[WordId], k: usize) -> Option<Judgement> {
         let lex = self.lex;
         let w = ids[k];
-        let a_obs = self.attest(ids, k, w);
+        let site = Site::new(lex, ids, k);
+        let (s_obs, a_obs) = if lex.in_lm(w) {
+            site.eval(lex, w, &site.beside(lex, w))
+        } else {
+            (self.local(ids, k, w), self.attest(ids, k, w))
+        };
         if a_obs >= tune::SKIP_ATTESTED {
             // Every window around the word is an explicit n-gram: nothing to explain.
             return None;
         }
-        let s_obs = self.local(ids, k, w);
         let cands = self.candidates(lex.neighbours(w).take(tune::MAX_CANDIDATES), w);
         let obs = Observed {
             s: s_obs,
@@ -275,7 +460,7 @@ impl NgramSwap {
             oov: !lex.in_lm(w),
             phrase: false,
         };
-        self.weigh(ids, k, &obs, cands)
+        self.weigh(&site, &obs, cands)
     }
 
     /// Weigh a multi-word lemma at `ids[k..k + len]` against its single-word synonyms
@@ -308,7 +493,7 @@ impl NgramSwap {
             oov: false,
             phrase: true,
         };
-        self.weigh(&alt, k, &obs, cands)
+        self.weigh(&Site::new(lex, &alt, k), &obs, cands)
     }
 
     /// How well attested the span `ids[k..k + len]` is at its edges (as [`Self::attest`] for
@@ -338,27 +523,19 @@ impl NgramSwap {
         n
     }
 
-    /// Weigh the candidates for position `k` of `ids` (whose own word is irrelevant: each
-    /// candidate is put there) against the observed text.
-    fn weigh(
-        &self,
-        ids: &[WordId],
-        k: usize,
-        obs: &Observed,
-        mut cands: Candidates,
-    ) -> Option<Judgement> {
+    /// Weigh the candidates for a site (whose own word is irrelevant: each candidate is put
+    /// there) against the observed text.
+    fn weigh(&self, site: &Site, obs: &Observed, mut cands: Candidates) -> Option<Judgement> {
         let lex = self.lex;
         let (s_obs, a_obs, u_obs) = (obs.s, obs.attest, obs.unigram);
-        let (prev, next) = (k.checked_sub(1).map(|i| ids[i]), ids.get(k + 1).copied());
-        let (pprev, nnext) = (k.checked_sub(2).map(|i| ids[i]), ids.get(k + 2).copied());
         // The model lookups below are cache misses in tables of tens of megabytes. Each stage
         // prefetches what the next one reads for all candidates, so the misses overlap.
         // Stage 1: prefetch both bigrams beside each candidate.
         for &(c, _, _) in cands.as_slice() {
-            if let Some(p) = prev {
+            if let Some(p) = site.prev {
                 lex.prefetch_bigram(p, c);
             }
-            if let Some(x) = next {
+            if let Some(x) = site.next {
                 lex.prefetch_bigram(c, x);
             }
         }
@@ -369,16 +546,15 @@ impl NgramSwap {
         // `RESCORE` go on to the trigram stage.
         let mut m = 0;
         let mut rank = [0f32; tune::MAX_ALL];
+        let mut beside = [Beside::default(); tune::MAX_ALL];
         for i in 0..n {
             let c = cands[i].0;
-            let left = prev.and_then(|p| lex.bigram(p, c));
-            let right = next.and_then(|x| lex.bigram(c, x));
-            if left.is_none() && right.is_none() {
+            let e = site.beside(lex, c);
+            if e.left.is_none() && e.right.is_none() {
                 continue;
             }
-            // The bigram model's score of the candidate here (its look-ups are cached now).
-            rank[m] = prev.map_or(lex.unigram(c), |p| lex.logp(&[p], c))
-                + next.map_or(0.0, |x| lex.logp(&[c], x));
+            rank[m] = site.bigram_score(lex, c, &e);
+            beside[m] = e;
             cands[m] = cands[i];
             m += 1;
         }
@@ -390,30 +566,22 @@ impl NgramSwap {
             order.sort_unstable(); // keep the thesaurus order among the chosen
             for (j, &i) in order.iter().enumerate() {
                 cands[j] = cands[i];
+                beside[j] = beside[i];
             }
             m = tune::RESCORE;
         }
         // Prefetch the trigrams covering each survivor.
         for &(c, _, _) in &cands[..m] {
-            if let (Some(a), Some(p)) = (pprev, prev) {
-                lex.prefetch_trigram(a, p, c);
-            }
-            if let (Some(p), Some(x)) = (prev, next) {
-                lex.prefetch_trigram(p, c, x);
-            }
-            if let (Some(x), Some(y)) = (next, nnext) {
-                lex.prefetch_trigram(c, x, y);
-            }
+            site.prefetch_trigrams(lex, c);
         }
         // Stage 3: weigh the survivors.
         let mut total = 0.0f64;
         let mut best: Option<Judgement> = None;
-        for &(c, kind, lemma) in &cands[..m] {
-            let s_c = self.local(ids, k, c);
+        for (&(c, kind, lemma), e) in cands[..m].iter().zip(&beside) {
+            let (s_c, a_c) = site.eval(lex, c, e);
             if s_c <= s_obs {
                 continue;
             }
-            let a_c = self.attest(ids, k, c);
             if a_c < a_obs + tune::MIN_ATTEST_GAIN {
                 continue;
             }
@@ -859,6 +1027,75 @@ mod tests {
             .filter(|j| j.confidence >= tune::REPORT)
             .map(|j| (text[j.start..j.end].to_string(), j.suggestion))
             .collect()
+    }
+
+    /// Word ids of real sentences, with words outside the language model and run edges mixed
+    /// in, and random model words: the contexts `Site` must handle.
+    fn sample_runs() -> Vec<Vec<WordId>> {
+        let lex = Lexicon::embedded();
+        let text = "the committee will hold a hearing on the new budget next week \
+                    in no uncertain terms the president said the summit was a success \
+                    warning lights are blinking red across the intelligence community";
+        let words: Vec<WordId> = text.split(' ').filter_map(|w| lex.id(w)).collect();
+        let (lm, vocab) = (lex.lm_len() as u64, lex.vocab_len() as u64);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut runs = vec![words.clone()];
+        for _ in 0..200 {
+            let len = 1 + rnd(7) as usize;
+            let run = (0..len)
+                .map(|_| match rnd(10) {
+                    0 => (lm + rnd(vocab - lm)) as WordId, // a dictionary word outside the model
+                    1 => lex.bos(),
+                    2..=5 => rnd(lm) as WordId,
+                    _ => words[rnd(words.len() as u64) as usize],
+                })
+                .collect();
+            runs.push(run);
+        }
+        runs
+    }
+
+    #[test]
+    fn a_site_scores_every_word_as_the_plain_model_does() {
+        let det = NgramSwap {
+            rule: 0,
+            lex: Lexicon::embedded(),
+        };
+        let lex = det.lex;
+        let mut checked = 0;
+        for ids in sample_runs() {
+            for k in 0..ids.len() {
+                let site = Site::new(lex, &ids, k);
+                let mut words: Vec<WordId> = ids.clone();
+                words.extend(lex.neighbours(ids[k]).map(|(c, _)| c));
+                for c in words.into_iter().filter(|&c| lex.in_lm(c)) {
+                    let e = site.beside(lex, c);
+                    let (s, n) = site.eval(lex, c, &e);
+                    let (want_s, want_n) = (det.local(&ids, k, c), det.attest(&ids, k, c));
+                    assert_eq!(
+                        s.to_bits(),
+                        want_s.to_bits(),
+                        "local score of {c} at {k} of {ids:?}"
+                    );
+                    assert_eq!(n, want_n, "attestation of {c} at {k} of {ids:?}");
+                    let prev = k.checked_sub(1).map(|i| ids[i]);
+                    let next = ids.get(k + 1).copied();
+                    let want = prev.map_or(lex.unigram(c), |p| lex.logp(&[p], c))
+                        + next.map_or(0.0, |x| lex.logp(&[c], x));
+                    assert_eq!(site.bigram_score(lex, c, &e).to_bits(), want.to_bits());
+                    assert_eq!(e.left.map(|l| l.0), prev.and_then(|p| lex.bigram(p, c)));
+                    assert_eq!(e.right.map(|r| r.0), next.and_then(|x| lex.bigram(c, x)));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5_000, "only {checked} cases");
     }
 
     #[test]

@@ -615,6 +615,18 @@ impl Lexicon {
             .map(|p| rd_f32(self.q_bi_p, (p & 0xFFF) as usize * 4))
     }
 
+    /// The explicit bigram entry `a b` if the model has one: log10 P(b | a) and the log10
+    /// backoff weight of the context `a b` (one look-up for both).
+    #[inline]
+    pub fn bigram_entry_pb(&self, a: WordId, b: WordId) -> Option<(f32, f32)> {
+        self.bigram_entry(a, b).map(|p| {
+            (
+                rd_f32(self.q_bi_p, (p & 0xFFF) as usize * 4),
+                rd_f32(self.q_bi_bo, ((p >> 12) & 0xFFF) as usize * 4),
+            )
+        })
+    }
+
     /// Log10 backoff weight of the context `a b` (0 if the bigram is not in the model).
     #[inline]
     pub fn bigram_backoff(&self, a: WordId, b: WordId) -> f32 {
