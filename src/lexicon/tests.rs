@@ -236,6 +236,43 @@ fn thesaurus() {
     }
 }
 
+/// Memory latency by working-set size on this machine (a dependent random walk over one
+/// cycle through every cache line): what a table look-up costs once the table no longer fits
+/// in the caches. Manual: `cargo test --release --lib lexicon::tests::latency -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore]
+fn latency() {
+    use std::time::Instant;
+    const LINE: usize = 8; // u64s per 64-byte cache line
+    for mb in [1usize, 2, 4, 8, 16, 32, 64] {
+        let lines = mb << 20 >> 6;
+        // Sattolo's shuffle: a random permutation that is one cycle.
+        let mut next: Vec<usize> = (0..lines).collect();
+        let mut x = 0x9e37_79b9u64;
+        for i in (1..lines).rev() {
+            x = fmix64(x.wrapping_add(GOLDEN));
+            next.swap(i, (x % i as u64) as usize);
+        }
+        let mut mem = vec![0u64; lines * LINE];
+        for (i, &j) in next.iter().enumerate() {
+            mem[i * LINE] = (j * LINE) as u64;
+        }
+        let steps = 4_000_000usize;
+        let mut p = 0usize;
+        for _ in 0..steps / 8 {
+            p = mem[p] as usize; // warm-up
+        }
+        let t = Instant::now();
+        for _ in 0..steps {
+            p = mem[p] as usize;
+        }
+        let ns = t.elapsed().as_nanos() as f64 / steps as f64;
+        std::hint::black_box(p);
+        println!("random dependent reads in {mb:>2} MB: {ns:.1} ns");
+    }
+}
+
 /// Manual micro-benchmark: `cargo test --release --lib lexicon::tests::bench -- --ignored --nocapture`.
 #[test]
 #[ignore]
