@@ -266,11 +266,7 @@ impl Site {
     /// The bigram model's score of `c` here: what ranks the candidates for the trigram stage.
     #[inline]
     fn bigram_score(&self, lex: &Lexicon, c: WordId, e: &Beside) -> f32 {
-        let left = match self.prev {
-            Some(_) => self.lp_pc(lex, c, e),
-            None => lex.unigram(c),
-        };
-        left + self.next.map_or(0.0, |_| self.lp_cx(lex, c, e))
+        self.lp_pc(lex, c, e) + self.next.map_or(0.0, |_| self.lp_cx(lex, c, e))
     }
 
     /// Start loading the trigrams [`Site::eval`] reads for `c`.
@@ -311,12 +307,17 @@ impl Site {
         } else {
             t1.unwrap_or_else(|| self.bo_ap + self.lp_pc(lex, c, e))
         };
-        let mut n = match self.prev {
-            None => 1,
-            Some(_) if t1.is_some() => 3,
-            Some(_) if e.left.is_some() => 2,
-            Some(_) => 1,
+        // Attestation: the order of each window (without a word before, neither is known).
+        let order = |tri: Option<f32>, bi: Option<(f32, f32)>| {
+            if tri.is_some() {
+                3
+            } else if bi.is_some() {
+                2
+            } else {
+                1
+            }
         };
+        let mut n = order(t1, e.left);
         if self.next.is_some() {
             s += if !self.x_lm {
                 self.u_x
@@ -325,13 +326,7 @@ impl Site {
             } else {
                 t2.unwrap_or_else(|| e.left.map_or(0.0, |l| l.1) + self.lp_cx(lex, c, e))
             };
-            n += if t2.is_some() {
-                3
-            } else if e.right.is_some() {
-                2
-            } else {
-                1
-            };
+            n += order(t2, e.right);
         }
         if self.nnext.is_some() {
             s += if !self.y_lm || !self.x_lm {
