@@ -484,7 +484,10 @@ fn hostile_clients_keep_the_server_under_300_mb_and_healthz_answering() {
     // /healthz answered all along: every poll got an answer, and all but a few (a poll that
     // meets the burst of 78 connections while non-health requests still hold the kept slots
     // for the time to read their heads) got 200.
-    assert!(healthz.iter().all(|s| matches!(s, Some(200) | Some(503))), "{healthz:?}");
+    assert!(
+        healthz.iter().all(|s| matches!(s, Some(200) | Some(503))),
+        "{healthz:?}"
+    );
     let ok = healthz.iter().filter(|s| **s == Some(200)).count();
     assert!(ok >= 30, "{healthz:?}");
     if let Some(hwm) = hwm {
