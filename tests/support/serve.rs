@@ -130,7 +130,7 @@ pub fn status_of(mut s: TcpStream) -> Option<u16> {
 pub fn pending(s: &TcpStream) -> bool {
     s.set_nonblocking(true).unwrap();
     let mut b = [0u8; 1];
-    let r = matches!((&*s).peek(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+    let r = matches!(s.peek(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
     s.set_nonblocking(false).unwrap();
     r
 }
