@@ -62,6 +62,10 @@ pub struct Report {
 pub const TRUNCATED_TIME: &str = "time budget";
 /// The value of [`Report::truncated`] when only the first part of a document was checked.
 pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
+/// The value of [`Report::truncated`] when the whole document was checked but only the first
+/// [`max_findings`](CheckerBuilder::max_findings) findings are listed (the others count in
+/// the score).
+pub const TRUNCATED_FINDINGS: &str = "max-findings";
 
 impl Report {
     /// Findings per category, in [`Category::ALL`] order.
@@ -81,6 +85,7 @@ pub struct CheckerBuilder {
     severity: HashMap<String, Severity>,
     enable_rules: Vec<String>,
     budget: Option<Duration>,
+    max_findings: Option<usize>,
 }
 
 impl Default for CheckerBuilder {
@@ -94,6 +99,7 @@ impl Default for CheckerBuilder {
             severity: HashMap::new(),
             enable_rules: Vec::new(),
             budget: None,
+            max_findings: None,
         }
     }
 }
@@ -148,6 +154,16 @@ impl CheckerBuilder {
     /// `truncated: "time budget"`, scored on what was found. Default: no limit.
     pub fn time_budget(mut self, budget: Duration) -> Self {
         self.budget = Some(budget);
+        self
+    }
+
+    /// List at most `n` findings per report, the first by position: the others are never
+    /// built (a text with a finding in every word costs memory for `n` findings, not for all
+    /// of them), still count in the score, and the report says `truncated: "max-findings"`
+    /// (unless the time budget ran out too). Per-document adjustments (allow-lists, inline
+    /// ignores, severity overrides) apply to the listed findings only. Default: no limit.
+    pub fn max_findings(mut self, n: usize) -> Self {
+        self.max_findings = Some(n);
         self
     }
 
@@ -231,6 +247,7 @@ impl CheckerBuilder {
             severity,
             detectors,
             budget: None,
+            max_findings: None,
         };
         let errors = checker.verify_examples(&user_rules);
         if !errors.is_empty() {
@@ -238,6 +255,7 @@ impl CheckerBuilder {
         }
         Ok(Checker {
             budget: self.budget,
+            max_findings: self.max_findings,
             ..checker
         })
     }
@@ -251,6 +269,7 @@ pub struct Checker {
     severity: Vec<Severity>,
     detectors: Vec<Box<dyn Detector>>,
     budget: Option<Duration>,
+    max_findings: Option<usize>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -356,10 +375,12 @@ impl Checker {
             })
             .sum();
         hits.retain(|h| !h.evidence_only);
-        let mut findings = self.finish(doc, hits);
+        let (mut findings, rest) = self.finish(doc, hits);
         adjust(&mut findings);
         let words = doc.word_count();
-        let penalty: f64 = findings.iter().map(score::penalty).sum::<f64>() + evidence;
+        let penalty: f64 =
+            findings.iter().map(score::penalty).sum::<f64>() + evidence + rest.unwrap_or(0.0);
+        let truncated = truncated.or_else(|| rest.map(|_| TRUNCATED_FINDINGS.to_string()));
         Report {
             path: String::new(),
             score: score::score_from_penalty(words, penalty),
@@ -370,7 +391,9 @@ impl Checker {
     }
 
     /// Sort, de-duplicate and resolve hits into findings.
-    fn finish(&self, doc: &Document, mut hits: Vec<Hit>) -> Vec<Finding> {
+    /// Returns the findings, and when there were more than
+    /// [`max_findings`](CheckerBuilder::max_findings) the summed penalty of the others.
+    fn finish(&self, doc: &Document, mut hits: Vec<Hit>) -> (Vec<Finding>, Option<f64>) {
         hits.retain(|h| self.enabled[h.rule] && h.start < h.end);
         hits.sort_by(|a, b| {
             (a.start, std::cmp::Reverse(a.end), a.rule)
@@ -379,10 +402,13 @@ impl Checker {
         });
         // Within a rule findings never overlap; within a category a span inside another one
         // that is at least as confident adds nothing.
-        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-        'next: for h in hits {
-            let cat = self.table.rules[h.rule].category;
-            for k in kept.iter_mut().rev().take(32) {
+        // (In place: `hits[..w]` are the kept ones, so a document with a million hits does
+        // not hold a second vector of them.)
+        let mut w: usize = 0;
+        'next: for i in 0..hits.len() {
+            let cat = self.table.rules[hits[i].rule].category;
+            for j in (w.saturating_sub(32)..w).rev() {
+                let (k, h) = (&hits[j], &hits[i]);
                 if k.end <= h.start {
                     // Sorted by start: earlier kept hits may still reach further; keep looking
                     // a few back only while they overlap.
@@ -393,7 +419,7 @@ impl Checker {
                 let inside = k.start <= h.start && h.end <= k.end;
                 if same_rule || (same_cat && inside) {
                     if h.confidence > k.confidence && same_rule && !inside {
-                        *k = h;
+                        hits.swap(j, i);
                     } else if h.confidence > k.confidence && !same_rule {
                         // A more confident narrower hit of another rule stands on its own.
                         break;
@@ -401,12 +427,30 @@ impl Checker {
                     continue 'next;
                 }
             }
-            kept.push(h);
+            hits.swap(w, i);
+            w += 1;
+        }
+        hits.truncate(w);
+        let mut kept = hits;
+        // Past `max_findings`, hits are not made into findings; they still count in the
+        // score, with the confidence rounded as a finding's is.
+        let mut rest = 0.0;
+        let cut = self.max_findings.is_some_and(|n| kept.len() > n);
+        if let Some(n) = self.max_findings.filter(|_| cut) {
+            rest = kept[n..]
+                .iter()
+                .map(|h| {
+                    let category = self.table.rules[h.rule].category;
+                    score::weight(category, self.severity[h.rule], round3(h.confidence))
+                })
+                .sum();
+            kept.truncate(n);
         }
         // Findings are sorted by start: columns are counted incrementally, so a document that
         // is one huge line costs linear time, not a scan from the line start per finding.
         let mut cursor = text::LineCursor::new(doc);
-        kept.into_iter()
+        let findings = kept
+            .into_iter()
             .map(|h| {
                 let rule = &self.table.rules[h.rule];
                 let text = doc.orig[h.start..h.end].to_string();
@@ -426,10 +470,16 @@ impl Checker {
                     text,
                     suggestion: h.suggestion,
                     message,
-                    confidence: (h.confidence * 1000.0).round() / 1000.0,
+                    confidence: round3(h.confidence),
                     language: rule.language.clone(),
                 }
             })
-            .collect()
+            .collect();
+        (findings, cut.then_some(rest))
     }
+}
+
+/// A finding's confidence: rounded to 3 decimals.
+fn round3(c: f64) -> f64 {
+    (c * 1000.0).round() / 1000.0
 }

@@ -11,3 +11,5 @@ mod eval_cli;
 mod hostile_cli;
 mod score_cli;
 mod serve_api;
+mod serve_languagetool;
+mod serve_limits;

@@ -211,7 +211,7 @@ fn malformed_and_wrong_requests_get_clear_errors_and_the_server_stays_up() {
     let (status, _, body) = server.post("/api/check", b"\xff\xfe not utf-8");
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
 
-    let (status, _, _) = server.raw(b"POST /api/check HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, _, _) = server.raw(b"POST /api/check HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(status, 411);
     let (status, head, _) = server.get("/api/check");
     assert_eq!(status, 405);
@@ -233,12 +233,14 @@ fn oversized_bodies_get_413_whatever_the_headers_say() {
     assert_eq!(status, 413);
     assert!(error_of(&body).contains("65536"), "{}", error_of(&body));
     // A Content-Length that claims more than anyone could send.
-    let (status, _, _) = server
-        .raw(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999\r\n\r\n{}");
+    let (status, _, _) = server.raw(
+        b"POST /api/check HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999\r\n\r\n{}",
+    );
     assert_eq!(status, 413);
     // A chunked body that grows past the limit.
     let mut req =
-        b"POST /api/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        b"POST /api/check HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
     for _ in 0..20 {
         req.extend_from_slice(format!("{:x}\r\n{}\r\n", 8192, "a".repeat(8192)).as_bytes());
     }
@@ -247,7 +249,8 @@ fn oversized_bodies_get_413_whatever_the_headers_say() {
     // A chunked body within the limit is fine.
     let small = br#"{"text": "He said thatRussia was ready."}"#;
     let mut req =
-        b"POST /api/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        b"POST /api/check HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
     for part in small.chunks(10) {
         req.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
         req.extend_from_slice(part);
@@ -268,8 +271,10 @@ fn slow_clients_are_cut_off_and_do_not_block_others() {
     let server = Server::start(&["--workers", "2", "--timeout", "1"]);
     // A client that sends half a request and then nothing.
     let mut slow = server.connect();
-    slow.write_all(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te")
-        .unwrap();
+    slow.write_all(
+        b"POST /api/check HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"te",
+    )
+    .unwrap();
     // Others are still served meanwhile (by the other worker) ...
     for _ in 0..3 {
         server.assert_healthy();
