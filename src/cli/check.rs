@@ -124,6 +124,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
     #[command(flatten)]
+    pub walk: input::WalkArgs,
+    #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
@@ -252,9 +254,15 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    let (inputs, walk_errors) = input::collect(&args.paths);
+    let excludes =
+        input::Excludes::new(args.config.config.as_deref(), args.config.no_config).into_fn();
+    let walked = input::collect_with(&args.paths, &args.walk, Some(excludes));
+    let inputs = walked.inputs;
     let mut status = EXIT_CLEAN;
-    for e in &walk_errors {
+    for n in &walked.notices {
+        eprintln!("notice: {n}");
+    }
+    for e in &walked.errors {
         eprintln!("error: {e}");
         status = EXIT_ERROR;
     }
