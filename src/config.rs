@@ -720,8 +720,8 @@ impl Effective {
                 html_main_only: self.html_main_only,
             },
         );
+        let doc = Document::from_markup(text, &m);
         let code = m.code;
-        let doc = Document::with_markup(text, m.masked, &m.breaks);
         let mut unused_ignores = Vec::new();
         let report = checker.check_document_with(
             &doc,
