@@ -713,7 +713,7 @@ fn inline(text: &str, r: Range<usize>, o: &mut Out) {
             },
             _ if c.is_ascii_lowercase() => {
                 // Inline macros: name:target[text].
-                if !prev.is_none_or(|p| !p.is_alphanumeric()) {
+                if prev.is_some_and(char::is_alphanumeric) {
                     i += 1;
                     continue;
                 }

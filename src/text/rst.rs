@@ -444,8 +444,8 @@ fn grid_table(text: &str, ls: &[Line], from: usize, o: &mut Out) -> usize {
 fn cells(text: &str, l: Line, sep: u8, o: &mut Out) {
     let b = text.as_bytes();
     let mut cell = l.text;
-    for k in l.text..l.end {
-        if b[k] == sep || (b[k] == b'+' && sep == b'|' && k == l.text) {
+    for (k, &c) in b.iter().enumerate().take(l.end).skip(l.text) {
+        if c == sep || (c == b'+' && sep == b'|' && k == l.text) {
             if k > cell {
                 o.blocks.push((cell..k, Block::TableCell));
                 inline(text, cell..k, o);
@@ -480,7 +480,7 @@ fn simple_table(text: &str, ls: &[Line], from: usize, o: &mut Out) -> usize {
         let l = ls[i];
         if l.blank() {
             // A blank line ends the table only after its last border.
-            if borders >= 3 || (borders == 2 && !ls.get(i + 1).is_some_and(|n| !n.blank())) {
+            if borders >= 3 || (borders == 2 && ls.get(i + 1).is_none_or(Line::blank)) {
                 break;
             }
             i += 1;
@@ -623,14 +623,12 @@ fn enum_marker(b: &[u8]) -> Option<usize> {
     }
 }
 
+/// A prose part of a line and the block it is.
+type Prose = (Range<usize>, Option<Block>);
+
 /// Explicit markup starting at line `i` (`..`). Returns the line after it, and a prose part
 /// (an admonition's first words, a footnote's text) with its block.
-fn explicit(
-    text: &str,
-    ls: &[Line],
-    i: usize,
-    o: &mut Out,
-) -> (usize, Option<(Range<usize>, Option<Block>)>) {
+fn explicit(text: &str, ls: &[Line], i: usize, o: &mut Out) -> (usize, Option<Prose>) {
     let l = ls[i];
     let b = text.as_bytes();
     let t = &text[l.text..l.end];
@@ -649,13 +647,9 @@ fn explicit(
         }
     }
     // Directives, also in substitution definitions: `.. name:: args`, `.. |x| name:: args`.
-    let (dir_from, subst) = if rest.starts_with('|') {
-        match rest[1..].find('|') {
-            Some(k) => (k + 2, true),
-            None => (0, false),
-        }
-    } else {
-        (0, false)
+    let (dir_from, subst) = match rest.strip_prefix('|').and_then(|r| r.find('|')) {
+        Some(k) => (k + 2, true),
+        None => (0, false),
     };
     let after = rest[dir_from..].trim_start();
     let name_len = after.find("::").unwrap_or(0);
@@ -825,7 +819,7 @@ fn inline(text: &str, r: Range<usize>, o: &mut Out) {
                     .count();
                 let mut n = name_len;
                 // The name ends at the last `:` before the backquote.
-                while n > 0 && !text[i + 1..].as_bytes()[..n].ends_with(b":") {
+                while n > 0 && !text.as_bytes()[i + 1..i + 1 + n].ends_with(b":") {
                     n -= 1;
                 }
                 let role_end = i + 1 + n;
@@ -905,7 +899,7 @@ fn inline(text: &str, r: Range<usize>, o: &mut Out) {
                 let word_before = prev.is_some_and(char::is_alphanumeric);
                 let n = if text[i..end].starts_with("__") { 2 } else { 1 };
                 let after = text[i + n..].chars().next();
-                if word_before && closes_before(after) && !after.is_some_and(|c| c == '_') {
+                if word_before && closes_before(after) && after.is_none_or(|c| c != '_') {
                     o.masked.push(i..i + n);
                 }
                 i += n;

@@ -36,3 +36,12 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     writer.join().expect("writer thread");
     out
 }
+
+/// The JSON records on standard output, one per line.
+pub fn records(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect()
+}

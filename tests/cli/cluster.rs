@@ -2,9 +2,7 @@
 //! copies (thesaurus swaps from the project's own lexicon, a dropped sentence, boilerplate, a
 //! glued pair of words), unrelated documents on the same topic, and bad lines.
 
-mod common;
-
-use common::{records, run};
+use crate::support::cmd::{records, run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use unspun::lexicon::{EdgeKind, Lexicon};

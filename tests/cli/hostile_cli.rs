@@ -2,10 +2,7 @@
 //! whole huge input into memory or silently drop text. Large inputs are generated here and
 //! streamed through standard input. The README's reliability table points at these tests.
 
-#[path = "support/cmd.rs"]
-mod cmd;
-
-use cmd::{run, spawn};
+use crate::support::cmd::{run, spawn};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::PathBuf;

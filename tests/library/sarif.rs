@@ -1,19 +1,13 @@
-//! SARIF output for the seed documents validates against the official SARIF 2.1.0 JSON schema
-//! (vendored in tests/fixtures, see tests/fixtures/README.md).
+//! SARIF output for the seed documents: results point at the rules described and at regions.
+//! Validation against the official SARIF 2.1.0 JSON schema (vendored in tests/fixtures, see
+//! tests/fixtures/README.md) is in `python/tests/test_sarif.py`, with Python's `jsonschema`:
+//! a Rust validator as a dev-dependency changes the features of shared dependencies (syn,
+//! regex-automata), so `cargo test` would compile the library a second time.
 
 use std::path::Path;
 use unspun::config::Effective;
 use unspun::text::markup::Format;
 use unspun::Checker;
-
-fn schema() -> jsonschema::Validator {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text =
-        std::fs::read_to_string(root.join("tests/fixtures/sarif-schema-2.1.0.json")).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
-    jsonschema::validator_for(&schema).expect("the schema compiles")
-}
 
 fn seed_log() -> serde_json::Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -39,19 +33,9 @@ fn seed_log() -> serde_json::Value {
 }
 
 #[test]
-fn seed_sarif_validates_against_the_schema() {
-    let v = schema();
+fn seed_sarif_results_point_at_rules_and_regions() {
     let log = seed_log();
-    let errors: Vec<String> = v
-        .iter_errors(&log)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{} schema errors:\n{}",
-        errors.len(),
-        errors.join("\n")
-    );
+    assert_eq!(log["version"], "2.1.0");
     // It says something: results with rule indexes into the described rules, and regions.
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
@@ -64,16 +48,4 @@ fn seed_sarif_validates_against_the_schema() {
         assert!(region["startLine"].as_u64().unwrap() >= 1);
         assert!(region["endColumn"].as_u64().unwrap() >= 1);
     }
-}
-
-#[test]
-fn the_schema_rejects_a_broken_log() {
-    let v = schema();
-    let mut log = seed_log();
-    log["runs"][0]["results"][0]["level"] = "loud".into();
-    assert!(!v.is_valid(&log));
-    let mut log = seed_log();
-    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
-        0.into();
-    assert!(!v.is_valid(&log));
 }

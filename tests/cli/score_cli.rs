@@ -1,8 +1,6 @@
 //! `unspun score` end to end: the binary on generated inputs.
 
-mod common;
-
-use common::{records, run};
+use crate::support::cmd::{records, run};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

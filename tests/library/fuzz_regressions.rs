@@ -2,8 +2,7 @@
 //! `tests/fuzz_regressions/TARGET/`) is replayed through the same invariants the target
 //! checks (`support/invariants.rs`). To add one: copy `fuzz/artifacts/TARGET/crash-*` there.
 
-#[path = "support/invariants.rs"]
-mod invariants;
+use crate::support::invariants;
 
 use std::path::Path;
 

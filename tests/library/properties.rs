@@ -3,10 +3,7 @@
 //! quotes, markup, U+FFFD, NUL) and over random mixes of good and bad JSON Lines records.
 //! Case counts are kept moderate so `cargo test --release` stays fast.
 
-#[path = "support/cmd.rs"]
-mod cmd;
-#[path = "support/invariants.rs"]
-mod invariants;
+use crate::support::{cmd, invariants};
 
 use proptest::prelude::*;
 use unspun::text::decode::{self, Decoded};

@@ -2,8 +2,7 @@
 //! and the report keeps its invariants (see `support/invariants.rs`). Large inputs are built
 //! here, at test time. The README's reliability table points at these tests.
 
-#[path = "support/invariants.rs"]
-mod invariants;
+use crate::support::invariants;
 
 use std::time::{Duration, Instant};
 use unspun::text::decode::{self, Decoded};

@@ -1,0 +1,13 @@
+//! Tests of the `unspun` binary end to end, in one crate (see `tests/library/main.rs` for why
+//! there are only two). Run one module with `cargo test --release --test cli score_cli::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cli;
+mod cluster;
+mod eval_cli;
+mod hostile_cli;
+mod score_cli;
+mod serve_api;
+mod walk;
