@@ -7,6 +7,7 @@
 //! allow = ["Dentro Cafe"]           # words and phrases never flagged (case-insensitive)
 //! html-main-only = false            # HTML: only the text of <main>/<article>
 //! fix-min-confidence = 0.9          # --fix applies safe fixes at or above this confidence
+//! exclude = ["vendor", "docs/generated/**"]  # never walked; relative to this file
 //!
 //! [categories]
 //! glue = false                      # swap | foreign | boilerplate | glue | garble
@@ -152,6 +153,9 @@ pub struct Config {
     pub settings: Settings,
     /// Per-glob overrides, in file order.
     pub overrides: Vec<Override>,
+    /// `exclude` globs, as written (relative to `dir`).
+    pub exclude: Vec<String>,
+    exclude_matcher: GlobSet,
     /// Rule ids named in the file with their lines (validated against the rule table).
     rule_refs: Vec<(String, usize)>,
 }
@@ -208,6 +212,7 @@ struct RawFile {
     html_main_only: Option<bool>,
     rule_packs: Option<Vec<String>>,
     allow: Option<Vec<String>>,
+    exclude: Option<Spanned<Vec<String>>>,
     categories: Option<RawCategories>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<Spanned<RawOverride>>>,
@@ -341,24 +346,7 @@ impl Config {
                     "an override needs at least one glob".into(),
                 ));
             }
-            let mut gs = GlobSetBuilder::new();
-            for g in &files {
-                let pattern = if g.contains('/') {
-                    g.trim_start_matches("./").to_string()
-                } else {
-                    format!("**/{g}")
-                };
-                match GlobBuilder::new(&pattern).literal_separator(true).build() {
-                    Ok(glob) => {
-                        gs.add(glob);
-                    }
-                    Err(e) => errors.push(err(
-                        files_line,
-                        Some("files"),
-                        format!("bad glob `{g}`: {e}"),
-                    )),
-                }
-            }
+            let gs = glob_set(&files, files_line, "files", &err, &mut errors);
             let mut s = Settings::default();
             fill_settings(
                 &mut s,
@@ -386,10 +374,25 @@ impl Config {
                 settings: s,
             });
         }
+        let (exclude, exclude_matcher) = match raw.exclude {
+            Some(x) => {
+                let line = line_of(src, x.span().start);
+                let globs = x.into_inner();
+                let gs = glob_set(&globs, line, "exclude", &err, &mut errors);
+                let m = gs.build().unwrap_or_else(|e| {
+                    errors.push(err(line, Some("exclude"), format!("bad globs: {e}")));
+                    GlobSet::empty()
+                });
+                (globs, m)
+            }
+            None => (Vec::new(), GlobSet::empty()),
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
+            exclude,
+            exclude_matcher,
             file: None,
             dir: dir.to_path_buf(),
             rule_packs: raw
@@ -445,6 +448,25 @@ impl Config {
             }
         }
         b
+    }
+
+    /// Is `path` (a file or a folder; relative paths are taken from the current folder)
+    /// excluded by this configuration's `exclude` globs, itself or through one of its
+    /// folders below this configuration's folder?
+    pub fn excludes(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        };
+        let abs = normalize_path(&abs);
+        let rel = abs.strip_prefix(&self.dir).unwrap_or(path);
+        rel.ancestors()
+            .take_while(|a| !a.as_os_str().is_empty())
+            .any(|a| self.exclude_matcher.is_match(a))
     }
 
     /// The settings in force for `path` (relative paths are taken from the current folder).
@@ -503,6 +525,35 @@ fn normalize_path(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Globs relative to a configuration's folder: with a `/` they are anchored there, without
+/// one they match a name at any depth (`vendor` is `**/vendor`).
+fn glob_set<E: Fn(usize, Option<&str>, String) -> ConfigError>(
+    globs: &[String],
+    line: usize,
+    key: &str,
+    err: &E,
+    errors: &mut Vec<ConfigError>,
+) -> GlobSetBuilder {
+    let mut gs = GlobSetBuilder::new();
+    for g in globs {
+        let g = g.trim_end_matches('/');
+        let pattern = if g.contains('/') {
+            g.trim_start_matches("./")
+                .trim_start_matches('/')
+                .to_string()
+        } else {
+            format!("**/{g}")
+        };
+        match GlobBuilder::new(&pattern).literal_separator(true).build() {
+            Ok(glob) => {
+                gs.add(glob);
+            }
+            Err(e) => errors.push(err(line, Some(key), format!("bad glob `{g}`: {e}"))),
+        }
+    }
+    gs
 }
 
 /// Later settings win; allow-lists add up.
@@ -669,8 +720,8 @@ impl Effective {
                 html_main_only: self.html_main_only,
             },
         );
+        let doc = Document::from_markup(text, &m);
         let code = m.code;
-        let doc = Document::with_markup(text, m.masked, &m.breaks);
         let mut unused_ignores = Vec::new();
         let report = checker.check_document_with(
             &doc,

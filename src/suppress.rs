@@ -95,13 +95,13 @@ fn comment_re() -> &'static Regex {
 fn line_comment_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?m)(?:#|//)[ \t]*(unspun-disable-next-line|unspun-disable|unspun-enable)\b([^\r\n]*)")
+        Regex::new(r"(?m)(?:#|//|^[ \t]*\.\.)[ \t]*(unspun-disable-next-line|unspun-disable|unspun-enable)\b([^\r\n]*)")
             .expect("valid regex")
     })
 }
 
 /// Find the directives of a text (`<!-- … -->` in every format; `#` and `//` comments in
-/// plain text), in text order. Directives that start inside a `code` range (e.g. a Markdown
+/// plain text, `..` comments in reStructuredText, `//` in AsciiDoc), in text order. Directives that start inside a `code` range (e.g. a Markdown
 /// code block showing the syntax) are examples, not directives.
 pub fn directives(
     text: &str,
@@ -139,7 +139,8 @@ pub fn directives(
     };
     if text.contains("unspun-") {
         push(comment_re());
-        if format == Format::Plain {
+        // Plain text: `#` and `//`; reStructuredText: `..` comments; AsciiDoc: `//`.
+        if matches!(format, Format::Plain | Format::Rst | Format::Asciidoc) {
             push(line_comment_re());
         }
     }

@@ -54,6 +54,12 @@ pub enum InputFormat {
     Markdown,
     /// HTML: text nodes only (script, style, code, pre skipped).
     Html,
+    /// reStructuredText: prose only (literal blocks, directives, roles' targets, comments
+    /// skipped).
+    Rst,
+    /// AsciiDoc: prose only (listing and literal blocks, attributes, macros' targets,
+    /// comments skipped).
+    Asciidoc,
 }
 
 impl From<InputFormat> for markup::Format {
@@ -62,6 +68,8 @@ impl From<InputFormat> for markup::Format {
             InputFormat::Plain => markup::Format::Plain,
             InputFormat::Markdown => markup::Format::Markdown,
             InputFormat::Html => markup::Format::Html,
+            InputFormat::Rst => markup::Format::Rst,
+            InputFormat::Asciidoc => markup::Format::Asciidoc,
         }
     }
 }
@@ -85,8 +93,8 @@ pub struct CheckArgs {
     /// `fail-under`].
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<f64>,
-    /// Markup of the inputs [default: by file extension (.md, .html, else plain); stdin:
-    /// plain].
+    /// Markup of the inputs [default: by file extension (.md, .html, .rst, .adoc, else
+    /// plain); stdin: plain].
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
     /// Name standard input for configuration lookup, format detection and reports.
@@ -123,6 +131,8 @@ pub struct CheckArgs {
     /// rewritten by --fix.
     #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
+    #[command(flatten)]
+    pub walk: input::WalkArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
@@ -252,9 +262,15 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    let (inputs, walk_errors) = input::collect(&args.paths);
+    let excludes =
+        input::Excludes::new(args.config.config.as_deref(), args.config.no_config).into_fn();
+    let walked = input::collect_with(&args.paths, &args.walk, Some(excludes));
+    let inputs = walked.inputs;
     let mut status = EXIT_CLEAN;
-    for e in &walk_errors {
+    for n in &walked.notices {
+        eprintln!("notice: {n}");
+    }
+    for e in &walked.errors {
         eprintln!("error: {e}");
         status = EXIT_ERROR;
     }
@@ -489,7 +505,19 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
     if opts.fix || opts.diff {
         let mut shown = checked.report.clone();
         shown.findings.retain(|f| f.severity >= min);
-        let edits = fix::safe_edits(&shown, ctx.checker.rules(), eff.fix_min_confidence);
+        let mut edits = fix::safe_edits(&shown, ctx.checker.rules(), eff.fix_min_confidence);
+        if format != markup::Format::Plain && !edits.is_empty() {
+            // A fix never rewrites markup: a finding across inline markup inside a word
+            // (`assail<b>ants`) keeps its suggestion for a human.
+            let opts = markup::MarkupOptions {
+                html_main_only: eff.html_main_only,
+            };
+            let masked = markup::extract(text, format, opts).masked;
+            edits.retain(|e| {
+                let i = masked.partition_point(|r| r.end <= e.start);
+                masked.get(i).is_none_or(|r| r.start >= e.end)
+            });
+        }
         if !edits.is_empty() {
             let new = fix::apply(text, &edits);
             // A file checked in part, or with bytes that are not valid, is never rewritten:

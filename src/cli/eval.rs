@@ -333,12 +333,18 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
     genres.sort();
     let mut jobs: Vec<(String, Input)> = Vec::new();
     let mut add = |genre: &str, paths: &[String], status: &mut i32| {
-        let (inputs, errors) = input::collect(paths);
-        for e in errors {
+        // A corpus is read whole, ignore files or not (a generated corpus may sit in a
+        // git-ignored folder); hidden files are still skipped.
+        let walk = input::WalkArgs {
+            no_ignore: true,
+            ..Default::default()
+        };
+        let found = input::collect_with(paths, &walk, None);
+        for e in found.errors {
             eprintln!("error: {e}");
             *status = EXIT_ERROR;
         }
-        jobs.extend(inputs.into_iter().map(|i| (genre.to_string(), i)));
+        jobs.extend(found.inputs.into_iter().map(|i| (genre.to_string(), i)));
     };
     loose.sort();
     // Loose files are taken as `unspun check DIR` would take them: by extension.

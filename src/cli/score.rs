@@ -113,6 +113,8 @@ pub struct ScoreArgs {
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]
+    pub walk: input::WalkArgs,
+    #[command(flatten)]
     pub packs: PackArgs,
 }
 
@@ -240,10 +242,18 @@ pub fn run(args: ScoreArgs) -> i32 {
     // Expand the arguments one by one so a missing path keeps its place in the output.
     let mut sources: Vec<Source> = Vec::new();
     for p in &args.inputs {
-        let (found, errors) = input::collect(std::slice::from_ref(p));
+        let found = input::collect_with(std::slice::from_ref(p), &args.walk, None);
         let dir = p != "-" && Path::new(p).is_dir();
-        sources.extend(found.into_iter().map(|i| Source::Input(i, dir)));
-        sources.extend(errors.into_iter().map(|e| Source::Missing(p.clone(), e)));
+        for n in &found.notices {
+            eprintln!("notice: {n}");
+        }
+        sources.extend(found.inputs.into_iter().map(|i| Source::Input(i, dir)));
+        sources.extend(
+            found
+                .errors
+                .into_iter()
+                .map(|e| Source::Missing(p.clone(), e)),
+        );
     }
     let total_bytes = known_size(&sources);
     let line_paths = sources.len() > 1;

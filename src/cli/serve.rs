@@ -1066,9 +1066,10 @@ fn check_as(checker: &Checker, text: &str, format: DocFormat) -> Report {
         DocFormat::Markdown => markup::Format::Markdown,
         DocFormat::Html => markup::Format::Html,
     };
-    // Non-prose is masked in place, so offsets stay byte offsets into the text sent.
+    // Non-prose is masked in place, so offsets stay byte offsets into the text sent; inline
+    // markup inside a word (`assail<b>ants`) joins it, as in `unspun check`.
     let m = markup::extract(text, f, markup::MarkupOptions::default());
-    checker.check_document(&unspun::Document::with_markup(text, m.masked, &m.breaks))
+    checker.check_document(&unspun::Document::from_markup(text, &m))
 }
 
 /// Check `text` once a check may start (none can before `deadline`: `None`).

@@ -1,10 +1,12 @@
-//! Markup: which parts of a Markdown or HTML source are prose.
+//! Markup: which parts of a Markdown, HTML, reStructuredText or AsciiDoc source are prose.
 //!
 //! [`extract`] returns the original byte ranges that are *not* prose (code, link targets,
-//! tags, comments, front matter, entities …) and the offsets where the markup starts a new
-//! paragraph. [`Document::with_markup`](super::Document::with_markup) skips the masked ranges,
-//! so the prose is checked in place and every finding keeps its exact offset, line and column
-//! in the original file.
+//! tags, comments, front matter, entities, directives …), the offsets where the markup starts
+//! a new paragraph, the masked ranges that stand inside a word (`assail<b>ants`, read as one
+//! word) and the blocks that are headings, list items and table cells.
+//! [`Document::from_markup`](super::Document::from_markup) skips the masked ranges, so the
+//! prose is checked in place and every finding keeps its exact offset, line and column in the
+//! original file.
 
 use pulldown_cmark::{Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -20,27 +22,42 @@ pub enum Format {
     Markdown,
     /// HTML: text nodes only.
     Html,
+    /// reStructuredText (see [`super::rst`]).
+    Rst,
+    /// AsciiDoc (see [`super::asciidoc`]).
+    Asciidoc,
 }
 
 impl Format {
     /// All formats.
-    pub const ALL: [Format; 3] = [Format::Plain, Format::Markdown, Format::Html];
+    pub const ALL: [Format; 5] = [
+        Format::Plain,
+        Format::Markdown,
+        Format::Html,
+        Format::Rst,
+        Format::Asciidoc,
+    ];
 
-    /// Lower-case name (`plain`, `markdown`, `html`).
+    /// Lower-case name (`plain`, `markdown`, `html`, `rst`, `asciidoc`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Rst => "rst",
+            Format::Asciidoc => "asciidoc",
         }
     }
 
-    /// Parse a name (`plain`/`text`/`txt`, `markdown`/`md`, `html`/`htm`).
+    /// Parse a name (`plain`/`text`/`txt`, `markdown`/`md`, `html`/`htm`,
+    /// `rst`/`restructuredtext`, `asciidoc`/`adoc`).
     pub fn parse(s: &str) -> Option<Format> {
         match s.to_ascii_lowercase().as_str() {
             "plain" | "text" | "txt" => Some(Format::Plain),
             "markdown" | "md" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "rst" | "rest" | "restructuredtext" => Some(Format::Rst),
+            "asciidoc" | "adoc" => Some(Format::Asciidoc),
             _ => None,
         }
     }
@@ -54,6 +71,8 @@ impl Format {
         match ext.as_deref() {
             Some("md" | "markdown" | "mdown" | "mkd" | "mdx") => Format::Markdown,
             Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("rst" | "rest") => Format::Rst,
+            Some("adoc" | "asciidoc" | "asc") => Format::Asciidoc,
             _ => Format::Plain,
         }
     }
@@ -67,6 +86,18 @@ pub struct MarkupOptions {
     pub html_main_only: bool,
 }
 
+/// A block whose text is not an ordinary paragraph: its first word may be lower case, and it
+/// need not be a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Block {
+    /// A section title or block title.
+    Heading,
+    /// A list item (bullet, numbered, or the term of a definition list).
+    ListItem,
+    /// A table cell.
+    TableCell,
+}
+
 /// What is not prose in a source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Markup {
@@ -78,6 +109,13 @@ pub struct Markup {
     /// HTML `pre`, `code`, `script`, `style` …): inline-ignore directives there are examples,
     /// not directives. Sorted, disjoint.
     pub code: Vec<Range<usize>>,
+    /// The masked ranges that stand inside a word: inline markup between two letters
+    /// (`assail</b>ants`, `**assail**ants`) reads as nothing, so the word is one token.
+    /// Each is one of `masked`. Sorted, disjoint.
+    pub joins: Vec<Range<usize>>,
+    /// Headings, list items and table cells: original ranges of their text, innermost block
+    /// wins. Sorted, disjoint.
+    pub blocks: Vec<(Range<usize>, Block)>,
 }
 
 /// Find the non-prose ranges of `text` in the given format.
@@ -86,12 +124,135 @@ pub fn extract(text: &str, format: Format, opts: MarkupOptions) -> Markup {
         Format::Plain => Markup::default(),
         Format::Markdown => markdown(text),
         Format::Html => html(text, 0, opts),
+        Format::Rst => super::rst::extract(text),
+        Format::Asciidoc => super::asciidoc::extract(text),
     };
+    finish(text, &mut m, format);
+    m
+}
+
+/// Sort and merge what an extractor found, on char boundaries, and find the joins.
+pub(crate) fn finish(text: &str, m: &mut Markup, format: Format) {
+    for r in m.masked.iter_mut().chain(m.code.iter_mut()) {
+        r.end = r.end.min(text.len());
+        while !text.is_char_boundary(r.start) {
+            r.start -= 1;
+        }
+        while !text.is_char_boundary(r.end) {
+            r.end += 1;
+        }
+    }
     normalize(&mut m.masked);
     normalize(&mut m.code);
+    m.breaks.retain(|&b| b <= text.len());
     m.breaks.sort_unstable();
     m.breaks.dedup();
-    m
+    m.joins = m
+        .masked
+        .iter()
+        .filter(|r| is_join(text, r, format))
+        .cloned()
+        .collect();
+    m.blocks = flatten_blocks(std::mem::take(&mut m.blocks), text.len());
+}
+
+/// Is the masked range `r` inline markup inside a word: a letter right before and right
+/// after it, and nothing in it but inline tags, comments and soft hyphens (any format that
+/// may hold HTML) or emphasis marks (`*`, `_`; reST's escaped space `\ `)?
+fn is_join(text: &str, r: &Range<usize>, format: Format) -> bool {
+    let before = text[..r.start].chars().next_back();
+    let after = text[r.end..].chars().next();
+    if !(before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic)) {
+        return false;
+    }
+    let mut rest = &text[r.clone()];
+    while !rest.is_empty() {
+        let b = rest.as_bytes();
+        if rest.starts_with("<!--") {
+            match rest.find("-->") {
+                Some(e) => rest = &rest[e + 3..],
+                None => return false,
+            }
+        } else if b[0] == b'<' && format != Format::Asciidoc && format != Format::Rst {
+            match tag_name(b, 0) {
+                Some((name, _, _)) if HTML_INLINE.contains(&name.as_str()) => {
+                    rest = &rest[tag_end(b, 0)..];
+                }
+                _ => return false,
+            }
+        } else if let Some(r) = ["&shy;", "&#173;", "&#xad;", "&#xAD;", "\u{ad}"]
+            .iter()
+            .find_map(|e| rest.strip_prefix(e))
+        {
+            rest = r;
+        } else if b[0] == b'*' || b[0] == b'_' {
+            rest = &rest[1..];
+        } else if format == Format::Rst && rest.starts_with("\\ ") {
+            rest = &rest[2..];
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Inline HTML elements: a tag of one of these inside a word does not split it.
+const HTML_INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
+    "mark", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+];
+
+/// Blocks as sorted, disjoint ranges: where blocks nest, the innermost wins.
+fn flatten_blocks(
+    mut blocks: Vec<(Range<usize>, Block)>,
+    len: usize,
+) -> Vec<(Range<usize>, Block)> {
+    blocks.retain(|(r, _)| r.start < r.end && r.start < len);
+    if blocks.is_empty() {
+        return blocks;
+    }
+    // Outer blocks first at equal starts.
+    blocks.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    let mut out: Vec<(Range<usize>, Block)> = Vec::with_capacity(blocks.len());
+    // Open blocks, outermost first.
+    let mut stack: Vec<(Range<usize>, Block)> = Vec::new();
+    let mut at = 0usize;
+    let emit = |out: &mut Vec<(Range<usize>, Block)>, from: usize, to: usize, k: Block| {
+        if from >= to {
+            return;
+        }
+        match out.last_mut() {
+            Some((r, b)) if r.end == from && *b == k => r.end = to,
+            _ => out.push((from..to, k)),
+        }
+    };
+    for (r, k) in blocks {
+        let r = r.start..r.end.min(len);
+        // Close the blocks that end before this one starts.
+        while let Some((top, tk)) = stack.last().cloned() {
+            if top.end > r.start {
+                break;
+            }
+            emit(&mut out, at.max(top.start), top.end, tk);
+            at = at.max(top.end);
+            stack.pop();
+        }
+        if let Some((top, tk)) = stack.last() {
+            emit(&mut out, at.max(top.start), r.start, *tk);
+        }
+        at = at.max(r.start);
+        // A block that is not nested in the open one (malformed markup) ends it.
+        while stack.last().is_some_and(|(top, _)| top.end < r.end) {
+            stack.pop();
+        }
+        stack.push((r, k));
+    }
+    while let Some((top, tk)) = stack.pop() {
+        emit(&mut out, at.max(top.start), top.end, tk);
+        at = at.max(top.end);
+    }
+    out
 }
 
 fn normalize(ranges: &mut Vec<Range<usize>>) {
@@ -123,6 +284,7 @@ fn markdown(text: &str) -> Markup {
     let mut breaks = Vec::new();
     let mut extra_mask: Vec<Range<usize>> = Vec::new();
     let mut code: Vec<Range<usize>> = Vec::new();
+    let mut blocks: Vec<(Range<usize>, Block)> = Vec::new();
     // Depth inside elements whose text is not prose (code blocks, images, autolinks, front
     // matter) and inside HTML blocks (extracted separately).
     let mut skip = 0usize;
@@ -152,6 +314,12 @@ fn markdown(text: &str) -> Markup {
                     breaks.push(range.start);
                 }
                 match tag {
+                    Tag::Heading { .. } => blocks.push((range.clone(), Block::Heading)),
+                    Tag::Item => blocks.push((range.clone(), Block::ListItem)),
+                    Tag::TableCell => blocks.push((range.clone(), Block::TableCell)),
+                    _ => {}
+                }
+                match tag {
                     Tag::CodeBlock(_) | Tag::MetadataBlock(_) => {
                         code.push(range.clone());
                         skip += 1
@@ -179,6 +347,7 @@ fn markdown(text: &str) -> Markup {
                         }
                         breaks.extend(inner.breaks);
                         code.extend(inner.code);
+                        blocks.extend(inner.blocks);
                     }
                     _ => {}
                 }
@@ -235,6 +404,8 @@ fn markdown(text: &str) -> Markup {
         masked,
         breaks,
         code,
+        joins: Vec::new(),
+        blocks,
     }
 }
 
@@ -243,6 +414,9 @@ const HTML_SKIP: &[&str] = &[
     "script", "style", "code", "pre", "kbd", "samp", "textarea", "template", "svg", "math",
     "noscript", "head", "iframe", "object", "select",
 ];
+
+/// Elements that hold list items and cells (tracked to close the items left open).
+const HTML_CONTAINERS: &[&str] = &["ul", "ol", "dl", "menu", "table", "tr"];
 
 /// Elements skipped with `html_main_only`.
 const HTML_CHROME: &[&str] = &["nav", "header", "footer", "aside", "form", "menu"];
@@ -383,6 +557,9 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
     let mut masked = Vec::new();
     let mut breaks = Vec::new();
     let mut code = Vec::new();
+    let mut blocks: Vec<(Range<usize>, Block)> = Vec::new();
+    // Open headings, list items and cells: (name, start of their text).
+    let mut open: Vec<(String, usize)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -399,6 +576,33 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
                     let block = HTML_BLOCK.contains(&name.as_str());
                     if block {
                         breaks.push(base + i);
+                    }
+                    if html_block_kind(&name).is_some() || HTML_CONTAINERS.contains(&name.as_str())
+                    {
+                        let mut close = |open: &mut Vec<(String, usize)>, k: usize| {
+                            for (n, s) in open.drain(k..) {
+                                if let Some(bk) = html_block_kind(&n) {
+                                    blocks.push((base + s..base + i, bk));
+                                }
+                            }
+                        };
+                        if closing {
+                            if let Some(k) = open.iter().rposition(|(n, _)| *n == name) {
+                                close(&mut open, k);
+                            }
+                        } else {
+                            // An item or cell whose end tag was left out ends at the next one.
+                            let kind = html_block_kind(&name);
+                            if kind.is_some_and(|k| k != Block::Heading)
+                                && open.last().is_some_and(|(n, _)| html_block_kind(n) == kind)
+                            {
+                                let last = open.len() - 1;
+                                close(&mut open, last);
+                            }
+                            if !b[..end].ends_with(b"/>") {
+                                open.push((name.clone(), end));
+                            }
+                        }
                     }
                     let skip = HTML_SKIP.contains(&name.as_str())
                         || (opts.html_main_only && HTML_CHROME.contains(&name.as_str()));
@@ -436,6 +640,11 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
             _ => i += 1,
         }
     }
+    for (n, s) in open {
+        if let Some(bk) = html_block_kind(&n) {
+            blocks.push((base + s..base + b.len(), bk));
+        }
+    }
     if opts.html_main_only {
         // Keep only the main content, when the page marks it.
         let main = ["main", "article"].iter().find_map(|name| {
@@ -461,7 +670,76 @@ fn html(text: &str, base: usize, opts: MarkupOptions) -> Markup {
         masked,
         breaks,
         code,
+        joins: Vec::new(),
+        blocks,
     }
+}
+
+fn html_block_kind(name: &str) -> Option<Block> {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "caption" | "figcaption" | "summary" => {
+            Some(Block::Heading)
+        }
+        "li" | "dt" => Some(Block::ListItem),
+        "td" | "th" => Some(Block::TableCell),
+        _ => None,
+    }
+}
+
+/// One line of a source, for the line-based extractors (reStructuredText, AsciiDoc).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line {
+    /// Offset of its first byte.
+    pub start: usize,
+    /// Offset of its first byte that is not a space or tab.
+    pub text: usize,
+    /// End of its content (before `\r\n` or `\n`).
+    pub end: usize,
+    /// Its indentation in columns (a tab to the next multiple of 8).
+    pub indent: usize,
+}
+
+impl Line {
+    /// A line of nothing but white space.
+    pub fn blank(&self) -> bool {
+        self.text >= self.end
+    }
+}
+
+/// The lines of a text.
+pub(crate) fn lines(text: &str) -> Vec<Line> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    while start < b.len() {
+        let nl = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |k| start + k);
+        let mut end = nl;
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let mut text_at = start;
+        let mut indent = 0;
+        while text_at < end && (b[text_at] == b' ' || b[text_at] == b'\t') {
+            indent = if b[text_at] == b'\t' {
+                (indent / 8 + 1) * 8
+            } else {
+                indent + 1
+            };
+            text_at += 1;
+        }
+        // Trailing white space is not content.
+        while end > text_at && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+            end -= 1;
+        }
+        out.push(Line {
+            start,
+            text: text_at,
+            end,
+            indent,
+        });
+        start = nl + 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -544,10 +822,114 @@ mod tests {
     }
 
     #[test]
+    fn inline_markup_inside_a_word_reads_as_one_word() {
+        use crate::text::Document;
+        for (text, format, word) in [
+            (
+                "The cyber <b>assail</b>ants struck.",
+                Format::Html,
+                "assail</b>ants",
+            ),
+            (
+                "The cyber **assail**ants struck.",
+                Format::Markdown,
+                "assail**ants",
+            ),
+            (
+                "The cyber <i>assail</i>ants struck.",
+                Format::Markdown,
+                "assail</i>ants",
+            ),
+            (
+                "The cyber assail&shy;ants struck.",
+                Format::Html,
+                "assail&shy;ants",
+            ),
+        ] {
+            let m = extract(text, format, MarkupOptions::default());
+            let d = Document::from_markup(text, &m);
+            let words: Vec<_> = d.tokens.iter().map(|t| d.norm_text(t)).collect();
+            assert!(words.contains(&"assailants"), "{text}: {words:?}");
+            let t = d
+                .tokens
+                .iter()
+                .find(|t| d.norm_text(t) == "assailants")
+                .unwrap();
+            assert_eq!(d.orig_text(t), word);
+            // Not across a space or a block element, and not into inline code.
+        }
+        for (text, format) in [
+            ("assail</b> ants", Format::Html),
+            ("assail</p><p>ants", Format::Html),
+            ("assail`x`ants", Format::Markdown),
+            ("assail<br>ants", Format::Html),
+        ] {
+            let m = extract(text, format, MarkupOptions::default());
+            assert!(m.joins.is_empty(), "{text}: {:?}", m.joins);
+        }
+    }
+
+    #[test]
+    fn headings_items_and_cells_are_blocks() {
+        use crate::text::Document;
+        let md = "# anstream\n\n- crate-name here\n\nplain prose\n\n| a | b |\n|---|---|\n| cell | x |\n";
+        let m = extract(md, Format::Markdown, MarkupOptions::default());
+        let d = Document::from_markup(md, &m);
+        let kind = |w: &str| {
+            let t = d.tokens.iter().find(|t| d.orig_text(t) == w).unwrap();
+            d.block_of(t)
+        };
+        assert_eq!(kind("anstream"), Some(Block::Heading));
+        assert_eq!(kind("crate-name"), Some(Block::ListItem));
+        assert_eq!(kind("plain"), None);
+        assert_eq!(kind("cell"), Some(Block::TableCell));
+        let h = "<h2>git merge</h2><ul><li>one<ul><li>inner</ul> after</li></ul><p>text</p><table><tr><td>c1<td>c2</table>";
+        let m = extract(h, Format::Html, MarkupOptions::default());
+        let d = Document::from_markup(h, &m);
+        let kind = |w: &str| {
+            let t = d.tokens.iter().find(|t| d.orig_text(t) == w).unwrap();
+            d.block_of(t)
+        };
+        assert_eq!(kind("git"), Some(Block::Heading));
+        assert_eq!(kind("one"), Some(Block::ListItem));
+        assert_eq!(kind("inner"), Some(Block::ListItem));
+        assert_eq!(kind("after"), Some(Block::ListItem));
+        assert_eq!(kind("text"), None);
+        assert_eq!(kind("c1"), Some(Block::TableCell));
+        assert_eq!(kind("c2"), Some(Block::TableCell));
+    }
+
+    #[test]
+    fn nested_blocks_flatten_innermost_first() {
+        let b = flatten_blocks(
+            vec![
+                (0..100, Block::ListItem),
+                (10..20, Block::Heading),
+                (50..60, Block::TableCell),
+            ],
+            100,
+        );
+        assert_eq!(
+            b,
+            vec![
+                (0..10, Block::ListItem),
+                (10..20, Block::Heading),
+                (20..50, Block::ListItem),
+                (50..60, Block::TableCell),
+                (60..100, Block::ListItem)
+            ]
+        );
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(Format::from_path(Path::new("a/b.MD")), Format::Markdown);
         assert_eq!(Format::from_path(Path::new("x.htm")), Format::Html);
         assert_eq!(Format::from_path(Path::new("x.txt")), Format::Plain);
+        assert_eq!(Format::from_path(Path::new("x.rst")), Format::Rst);
+        assert_eq!(Format::from_path(Path::new("x.adoc")), Format::Asciidoc);
+        assert_eq!(Format::from_path(Path::new("x.asciidoc")), Format::Asciidoc);
+        assert_eq!(Format::parse("rst"), Some(Format::Rst));
         assert_eq!(Format::parse("md"), Some(Format::Markdown));
     }
 }

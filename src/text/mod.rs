@@ -4,9 +4,11 @@
 //! byte offsets into the *folded* text (`doc.norm.text`); [`Document::orig_span`] maps them back
 //! to the original.
 
+pub mod asciidoc;
 pub mod decode;
 pub mod markup;
 pub mod normalize;
+pub mod rst;
 mod tokenize;
 
 pub use normalize::{Cursor, Normalized};
@@ -25,6 +27,9 @@ pub struct Document<'a> {
     pub tokens: Vec<Token>,
     /// Byte ranges of the original that detectors must ignore (markup, code); sorted, disjoint.
     pub masked: Vec<Range<usize>>,
+    /// Headings, list items and table cells of a marked-up source (original ranges; sorted,
+    /// disjoint): see [`Document::block_of`].
+    pub blocks: Vec<(Range<usize>, markup::Block)>,
     line_starts: Vec<u32>,
 }
 
@@ -46,8 +51,33 @@ impl<'a> Document<'a> {
     /// [`markup::extract`].
     pub fn with_markup(
         orig: &'a str,
+        masked: Vec<Range<usize>>,
+        para_breaks: &[usize],
+    ) -> Document<'a> {
+        Self::build(orig, masked, para_breaks, &[], Vec::new())
+    }
+
+    /// Build the document model of a marked-up text from what [`markup::extract`] found:
+    /// masked ranges are skipped (as in [`Document::with_markup`]), except the `joins`, inline
+    /// markup inside a word, which read as nothing: `assail<b>ants` is one word token
+    /// `assailants` whose span is the original `assail</b>ants`. Blocks are kept for
+    /// [`Document::block_of`].
+    pub fn from_markup(orig: &'a str, m: &markup::Markup) -> Document<'a> {
+        Self::build(
+            orig,
+            m.masked.clone(),
+            &m.breaks,
+            &m.joins,
+            m.blocks.clone(),
+        )
+    }
+
+    fn build(
+        orig: &'a str,
         mut masked: Vec<Range<usize>>,
         para_breaks: &[usize],
+        joins: &[Range<usize>],
+        blocks: Vec<(Range<usize>, markup::Block)>,
     ) -> Document<'a> {
         masked.retain(|r| r.start < r.end);
         masked.sort_by_key(|r| r.start);
@@ -58,11 +88,36 @@ impl<'a> Document<'a> {
                 _ => merged.push(r),
             }
         }
-        let masked = merged;
+        // Joins are dropped from the folded text instead of being skipped. A join must be a
+        // whole masked range: one merged with a neighbour is skipped as usual.
+        let mut joins: Vec<Range<usize>> = joins
+            .iter()
+            .filter(|j| {
+                j.start < j.end
+                    && merged
+                        .binary_search_by_key(&j.start, |r| r.start)
+                        .is_ok_and(|k| merged[k] == **j)
+            })
+            .cloned()
+            .collect();
+        joins.sort_by_key(|r| r.start);
+        joins.dedup();
+        let masked: Vec<Range<usize>> = if joins.is_empty() {
+            merged
+        } else {
+            merged
+                .into_iter()
+                .filter(|r| joins.binary_search_by_key(&r.start, |j| j.start).is_err())
+                .collect()
+        };
         let mut para_breaks = para_breaks.to_vec();
         para_breaks.sort_unstable();
-        let norm = Normalized::new(orig);
-        let mut tokens = tokenize::tokenize(orig, &norm, &masked, &para_breaks);
+        let norm = if joins.is_empty() {
+            Normalized::new(orig)
+        } else {
+            Normalized::without(orig, &joins)
+        };
+        let mut tokens = tokenize::tokenize(orig, &norm, &masked, &para_breaks, &joins);
         if !masked.is_empty() {
             tokens.retain(|t| {
                 let (s, e) = norm.to_orig(t.start as usize, t.end as usize);
@@ -85,8 +140,19 @@ impl<'a> Document<'a> {
             norm,
             tokens,
             masked,
+            blocks,
             line_starts,
         }
+    }
+
+    /// The heading, list item or table cell a token is in (`None`: ordinary prose).
+    pub fn block_of(&self, t: &Token) -> Option<markup::Block> {
+        let s = self.orig_span(t).start;
+        let i = self.blocks.partition_point(|(r, _)| r.end <= s);
+        self.blocks
+            .get(i)
+            .filter(|(r, _)| r.start <= s)
+            .map(|(_, b)| *b)
     }
 
     /// The folded text of a token.

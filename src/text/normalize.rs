@@ -175,12 +175,20 @@ impl Normalized {
     /// # Panics
     /// When `orig` is 4 GiB or longer (offsets are 32-bit); callers cap document sizes first.
     pub fn new(orig: &str) -> Normalized {
-        Self::build(orig, true)
+        Self::build(orig, &[], true)
+    }
+
+    /// Fold `orig` without the original ranges `dropped` (sorted, disjoint, on char
+    /// boundaries): they fold to nothing, so `assail<b>ants` with the tag dropped reads
+    /// `assailants`, and a span across a dropped range maps back to the original span that
+    /// includes it.
+    pub fn without(orig: &str, dropped: &[std::ops::Range<usize>]) -> Normalized {
+        Self::build(orig, dropped, true)
     }
 
     /// `bulk`: copy one-for-one ASCII runs in bulk (always, except to test that it changes
     /// nothing).
-    fn build(orig: &str, bulk: bool) -> Normalized {
+    fn build(orig: &str, dropped: &[std::ops::Range<usize>], bulk: bool) -> Normalized {
         assert!(
             orig.len() < u32::MAX as usize,
             "documents are limited to 4 GiB"
@@ -191,8 +199,39 @@ impl Normalized {
             anchors: Vec::new(),
             last_space: false,
         };
-        let bytes = orig.as_bytes();
-        let mut i = 0;
+        // The stretches between dropped ranges are folded one after the other; each dropped
+        // range is a jump of the original offset at one folded offset.
+        let mut from = 0;
+        for k in 0..=dropped.len() {
+            let (seg_end, next) = match dropped.get(k) {
+                Some(d) if d.start >= from && d.end <= orig.len() => (d.start, Some(d.end)),
+                Some(_) => continue,
+                None => (orig.len(), None),
+            };
+            b.fold_stretch(from, seg_end, bulk);
+            if let Some(end) = next {
+                b.anchors.push(Anchor {
+                    folded: b.text.len() as u32,
+                    orig: end as u32,
+                    lockstep: true,
+                });
+                from = end;
+            }
+        }
+        Normalized {
+            text: b.text,
+            anchors: b.anchors,
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// Fold `orig[from..to]`.
+    fn fold_stretch(&mut self, from: usize, to: usize, bulk: bool) {
+        let b = self;
+        let orig = b.orig;
+        let bytes = &orig.as_bytes()[..to];
+        let mut i = from;
         while i < bytes.len() {
             let byte = bytes[i];
             // A letter followed by non-ASCII may take a combining mark: fold them together.
@@ -302,12 +341,10 @@ impl Normalized {
             }
             i = end;
         }
-        Normalized {
-            text: b.text,
-            anchors: b.anchors,
-        }
     }
+}
 
+impl Normalized {
     /// Does the folded text share offsets with the original?
     pub fn is_identity(&self) -> bool {
         self.anchors.is_empty()
@@ -468,6 +505,39 @@ mod tests {
     }
 
     #[test]
+    fn dropped_ranges_fold_to_nothing() {
+        let orig = "An <b>Assail</b>ants\u{2019} \u{201c}x</i>y\u{201d} <i>z</i>";
+        let drops: Vec<_> = ["</b>", "</i>"]
+            .iter()
+            .map(|t| {
+                let s = orig.find(t).unwrap();
+                s..s + t.len()
+            })
+            .collect();
+        let n = Normalized::without(orig, &drops);
+        assert_eq!(n.text, "an <b>assailants' \"xy\" <i>z</i>");
+        assert_eq!(span_of(orig, &n, "assailants"), "Assail</b>ants");
+        assert_eq!(span_of(orig, &n, "assail"), "Assail");
+        assert_eq!(span_of(orig, &n, "ants'"), "ants\u{2019}");
+        assert_eq!(span_of(orig, &n, "xy"), "x</i>y");
+        assert_eq!(span_of(orig, &n, "y"), "y");
+        assert_eq!(span_of(orig, &n, "x"), "x");
+        // The cursor agrees with the direct map on every span.
+        let mut c = n.cursor();
+        for st in 0..=n.text.len() {
+            let mut c2 = c.clone();
+            for e in st..=n.text.len() {
+                assert_eq!(c2.to_orig(st, e), n.to_orig(st, e), "{st}..{e}");
+            }
+            assert_eq!(c.to_orig(st, st), n.to_orig(st, st));
+        }
+        // Dropping at the very start and end.
+        let n = Normalized::without("<b>ab</b>", &[0..3, 5..9]);
+        assert_eq!(n.text, "ab");
+        assert_eq!(n.to_orig(0, 2), (3, 5));
+    }
+
+    #[test]
     fn cursor_maps_like_to_orig() {
         for t in [
             "Caf\u{e9}  \u{201c}quoted\u{201d} \u{2014} e\u{301}te\u{301}\r\nnext   line \u{2026} end",
@@ -505,8 +575,8 @@ mod tests {
                 t.push_str(parts[(seed >> 33) as usize % parts.len()]);
             }
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-            let fast = Normalized::build(&t, true);
-            let slow = Normalized::build(&t, false);
+            let fast = Normalized::build(&t, &[], true);
+            let slow = Normalized::build(&t, &[], false);
             assert_eq!(fast.text, slow.text, "{t:?}");
             assert_eq!(fast.anchors, slow.anchors, "{t:?}");
         }
@@ -523,8 +593,8 @@ mod tests {
             "",
             " ",
         ] {
-            let fast = Normalized::build(t, true);
-            let slow = Normalized::build(t, false);
+            let fast = Normalized::build(t, &[], true);
+            let slow = Normalized::build(t, &[], false);
             assert_eq!(fast.text, slow.text, "{t:?}");
             assert_eq!(fast.anchors, slow.anchors, "{t:?}");
         }

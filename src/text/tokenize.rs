@@ -257,18 +257,37 @@ const ABBREVIATIONS: &[&str] = &[
     "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
+/// [`case_at`] of `orig[s..e]` without the `joins` inside it.
+fn case_without(orig: &str, s: usize, e: usize, joins: &[std::ops::Range<usize>]) -> Case {
+    let k = joins.partition_point(|j| j.end <= s);
+    if joins.get(k).is_none_or(|j| j.start >= e) {
+        return case_at(orig, s, e);
+    }
+    let mut word = String::with_capacity(e - s);
+    let mut at = s;
+    for j in joins[k..].iter().take_while(|j| j.start < e) {
+        word.push_str(&orig[at..j.start.max(at)]);
+        at = j.end.min(e);
+    }
+    word.push_str(&orig[at.min(e)..e]);
+    case_of(&word)
+}
+
 /// Tokenize the folded text.
 ///
 /// `masked` are sorted, disjoint original byte ranges that are not prose (markup, code): the
 /// tokenizer skips them as if they were white space (a masked range holding line breaks counts
 /// as those breaks), so tokens, sentence starts and paragraph breaks are those of the prose
 /// alone. `para_breaks` are sorted original offsets where markup implies a paragraph break
-/// (e.g. between two HTML block elements on one line).
+/// (e.g. between two HTML block elements on one line). `joins` are the sorted original ranges
+/// the folded text leaves out (inline markup inside a word): a token's case is read without
+/// them.
 pub(crate) fn tokenize(
     orig: &str,
     norm: &Normalized,
     masked: &[std::ops::Range<usize>],
     para_breaks: &[usize],
+    joins: &[std::ops::Range<usize>],
 ) -> Vec<Token> {
     let text = norm.text.as_str();
     let bytes = text.as_bytes();
@@ -376,7 +395,11 @@ pub(crate) fn tokenize(
             TokenKind::Punct | TokenKind::Number => Case::None,
             _ => {
                 let (s, e) = cursor.to_orig(start, end);
-                case_at(orig, s, e)
+                if joins.is_empty() {
+                    case_at(orig, s, e)
+                } else {
+                    case_without(orig, s, e, joins)
+                }
             }
         };
         let is_wordish = matches!(kind, TokenKind::Word | TokenKind::Number | TokenKind::Code);

@@ -13,3 +13,4 @@ mod score_cli;
 mod serve_api;
 mod serve_languagetool;
 mod serve_limits;
+mod walk;

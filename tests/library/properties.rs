@@ -92,6 +92,30 @@ const FRAGMENTS: &[&str] = &[
     "<script>",
     "</script>",
     "<main>",
+    "::",
+    "\n.. ",
+    ".. code-block:: python\n",
+    "``",
+    ":ref:`",
+    "`_",
+    "<x>`",
+    "`",
+    "|",
+    "\\ ",
+    "**",
+    "    ",
+    "\n====\n",
+    "----\n",
+    "|===\n",
+    "+\n",
+    "{attr}",
+    "link:x[y]",
+    "<<a,b>>",
+    ":toc:\n",
+    "term::",
+    "1. ",
+    "</b>",
+    "&shy;",
 ];
 
 /// Random text: fragments, with an arbitrary character now and then.
@@ -114,10 +138,10 @@ proptest! {
     /// Spans in bounds and on char boundaries, score in [0, 100], findings sorted and not
     /// overlapping within a rule, line and column right; checking twice gives the same report.
     #[test]
-    fn check_invariants(t in text(), f in 0u8..3) {
-        let format = [Format::Plain, Format::Markdown, Format::Html][f as usize];
+    fn check_invariants(t in text(), f in 0usize..Format::ALL.len()) {
+        let format = Format::ALL[f];
         let m = markup::extract(&t, format, MarkupOptions::default());
-        let doc = Document::with_markup(&t, m.masked, &m.breaks);
+        let doc = Document::from_markup(&t, &m);
         let r = checker().check_document(&doc);
         invariants::report_invariants(&t, &doc, &r);
         prop_assert_eq!(&r, &checker().check_document(&doc));

@@ -67,19 +67,22 @@ pub fn text_offsets(data: &[u8]) {
     document_invariants(&doc);
 }
 
-/// The Markdown and HTML extractors (the first byte picks the format and options): masked
-/// ranges are sorted, disjoint and in bounds, and the document built on them keeps the token
-/// invariants with no token inside a masked range.
+/// The markup extractors (the first byte picks the format and options): masked ranges are
+/// sorted, disjoint and in bounds, joins are masked ranges inside one word token, blocks are
+/// sorted and disjoint, and the document built on them keeps the token invariants with no
+/// token inside a masked range.
 pub fn markup(data: &[u8]) {
     let Some((&sel, rest)) = data.split_first() else {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let format = if sel & 1 == 0 {
-        Format::Markdown
-    } else {
-        Format::Html
-    };
+    // Bit 0 picks Markdown or HTML, bit 2 reStructuredText or AsciiDoc instead.
+    let format = [
+        Format::Markdown,
+        Format::Html,
+        Format::Rst,
+        Format::Asciidoc,
+    ][usize::from(sel & 1) | usize::from((sel >> 1) & 2)];
     let opts = MarkupOptions {
         html_main_only: sel & 2 != 0,
     };
@@ -97,13 +100,35 @@ pub fn markup(data: &[u8]) {
     }
     assert!(m.breaks.iter().all(|&b| b <= text.len()));
     assert!(m.breaks.windows(2).all(|w| w[0] < w[1]));
-    let doc = Document::with_markup(&text, m.masked.clone(), &m.breaks);
+    for j in &m.joins {
+        assert!(m.masked.contains(j), "join {j:?} is not a masked range");
+    }
+    let mut end = 0;
+    for (r, _) in &m.blocks {
+        assert!(
+            r.start < r.end && r.end <= text.len() && r.start >= end,
+            "block {r:?}"
+        );
+        end = r.end;
+    }
+    let doc = Document::from_markup(&text, &m);
     document_invariants(&doc);
     for t in &doc.tokens {
         let r = doc.orig_span(t);
         assert!(
             !doc.is_masked(r.start, r.end),
             "token {r:?} inside a masked range"
+        );
+    }
+    // Each join lies inside one word token (`assail</b>ants` is one word).
+    for j in &m.joins {
+        assert!(
+            doc.tokens.iter().any(|t| {
+                let r = doc.orig_span(t);
+                r.start < j.start && j.end < r.end
+            }),
+            "join {j:?} ({:?}) splits a word",
+            &text[j.clone()]
         );
     }
 }
@@ -194,13 +219,9 @@ pub fn check_bytes(data: &[u8]) {
     let Some(text) = text_of(rest) else {
         return;
     };
-    let format = match sel % 3 {
-        0 => Format::Plain,
-        1 => Format::Markdown,
-        _ => Format::Html,
-    };
+    let format = Format::ALL[usize::from(sel) % Format::ALL.len()];
     let m = markup::extract(&text, format, MarkupOptions::default());
-    let doc = Document::with_markup(&text, m.masked, &m.breaks);
+    let doc = Document::from_markup(&text, &m);
     let c = checker();
     let r = c.check_document(&doc);
     report_invariants(&text, &doc, &r);
