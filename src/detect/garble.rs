@@ -55,7 +55,8 @@ pub const BROKEN_SENTENCE: BuiltinRule = BuiltinRule {
     severity: Severity::Warning,
     message: "the sentence starts with a stray lower-case fragment: '{text}'",
     doc: "A sentence that starts in the middle of a word ('o 2 nations make', the rest of 'Th') \
-          or with a lower-case word right after a full stop: text was cut or merged.",
+          or with a lower-case word right after a full stop: text was cut or merged. A heading, \
+          list item or table cell of a marked-up file may start in lower case.",
     file: "src/detect/garble.rs",
     fix_safe: false,
     fire: &["It rained. o 2 nations make strange bedfellows."],
@@ -288,6 +289,14 @@ impl Detector for BrokenSentence {
                 && t.breaks_before == 0
                 && doc.norm_text(&doc.tokens[i - 1]) == "."
                 && !doc.tokens[i - 1].space_before;
+            // A heading, list item or table cell often starts in lower case, and with a name
+            // that is no word (`== quickstart`, `| glue | wordsrun together`): there only a
+            // full stop earlier in the same block makes a lower-case start suspicious.
+            if let Some(block) = block_range(doc, t) {
+                if !(after_stop && block.start <= doc.orig_span(&doc.tokens[i - 1]).start) {
+                    continue;
+                }
+            }
             let conf = if fragment {
                 0.85
             } else if after_stop {
@@ -317,6 +326,15 @@ impl Detector for BrokenSentence {
             });
         }
     }
+}
+
+/// The original range of the heading, list item or table cell `t` is in (see
+/// [`Document::block_of`]).
+fn block_range(doc: &Document, t: &Token) -> Option<std::ops::Range<usize>> {
+    doc.block_of(t)?;
+    let s = doc.orig_span(t).start;
+    let i = doc.blocks.partition_point(|(r, _)| r.end <= s);
+    doc.blocks.get(i).map(|(r, _)| r.clone())
 }
 
 struct Possessive {
@@ -360,5 +378,34 @@ impl Detector for Possessive {
             let suggestion = format!("{}'s", &orig[..orig.len() - 1]);
             out.push(Hit::new(self.rule, doc.orig_span(t), 0.75).suggest(suggestion));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::markup::{self, Format, MarkupOptions};
+
+    /// The original text of each broken-sentence hit in a marked-up text.
+    fn broken(text: &str, format: Format) -> Vec<String> {
+        let m = markup::extract(text, format, MarkupOptions::default());
+        let doc = Document::from_markup(text, &m);
+        let mut out = Vec::new();
+        BrokenSentence { rule: 0 }.detect(&doc, &mut out);
+        out.iter().map(|h| text[h.start..h.end].to_string()).collect()
+    }
+
+    #[test]
+    fn blocks_may_start_in_lower_case() {
+        let md = "# quickstart\n\n- wordsrun together\n\n| a | b |\n|---|---|\n| glue | xq here |\n\n\
+                  wordsrun together in prose.\n";
+        assert_eq!(broken(md, Format::Markdown), ["wordsrun together in"]);
+        // The same text as plain text has no blocks: every lower-case start counts.
+        assert_eq!(broken(md, Format::Plain).len(), 3, "{:?}", broken(md, Format::Plain));
+        // A full stop inside the block still makes the next lower-case word suspicious.
+        assert_eq!(
+            broken("- It rained. o 2 nations make it\n", Format::Markdown),
+            ["o 2 nations"]
+        );
     }
 }
