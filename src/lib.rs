@@ -20,6 +20,7 @@ pub mod detect;
 pub mod eval;
 pub mod finding;
 pub mod fix;
+pub mod lang;
 pub mod lexicon;
 pub mod report;
 pub mod rules;
