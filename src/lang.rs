@@ -50,6 +50,14 @@ const SEGMENT_MIN_P: f64 = 0.9;
 const MIN_COVERAGE: f64 = 0.12;
 /// Shortest foreign passage reported (words).
 pub const PASSAGE_MIN_WORDS: u32 = 15;
+/// A passage's language covers at least this share of its words with its commonest words
+/// (prose does: 40 to 60%; code and tables do not).
+const PASSAGE_MIN_COVERAGE: f64 = 0.3;
+/// In prose most tokens are words (the rest punctuation, numbers, code): at least this share.
+const PROSE_WORD_SHARE: f64 = 0.6;
+/// A text needs this many words, mostly prose, before it is said to be in no known language
+/// (shorter or code-like texts stay English, the checker's premise).
+const UND_MIN_WORDS: u32 = 50;
 /// Prior probability that a text is English (the checker's premise).
 const PRIOR_EN: f64 = 0.9;
 /// Naive Bayes treats neighbouring words as independent, which they are not: evidence is
@@ -200,55 +208,60 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Language tags and their English names.
+pub const NAMES: &[(&str, &str)] = &[
+    ("ar", "Arabic"),
+    ("bg", "Bulgarian"),
+    ("bn", "Bengali"),
+    ("ca", "Catalan"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fa", "Persian"),
+    ("fi", "Finnish"),
+    ("fil", "Filipino"),
+    ("fr", "French"),
+    ("he", "Hebrew"),
+    ("hi", "Hindi"),
+    ("hu", "Hungarian"),
+    ("id", "Indonesian"),
+    ("is", "Icelandic"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("lt", "Lithuanian"),
+    ("lv", "Latvian"),
+    ("mk", "Macedonian"),
+    ("ms", "Malay"),
+    ("nb", "Norwegian"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("ru", "Russian"),
+    ("sh", "Serbo-Croatian"),
+    ("sk", "Slovak"),
+    ("sl", "Slovenian"),
+    ("sv", "Swedish"),
+    ("ta", "Tamil"),
+    ("th", "Thai"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+    ("vi", "Vietnamese"),
+    ("zh", "Chinese"),
+    ("und", "an unidentified language"),
+];
+
 /// The English name of a language tag (the tag itself when unknown).
 pub fn name(tag: &str) -> &str {
-    match tag {
-        "ar" => "Arabic",
-        "bg" => "Bulgarian",
-        "bn" => "Bengali",
-        "ca" => "Catalan",
-        "cs" => "Czech",
-        "da" => "Danish",
-        "de" => "German",
-        "el" => "Greek",
-        "en" => "English",
-        "es" => "Spanish",
-        "fa" => "Persian",
-        "fi" => "Finnish",
-        "fil" => "Filipino",
-        "fr" => "French",
-        "he" => "Hebrew",
-        "hi" => "Hindi",
-        "hu" => "Hungarian",
-        "id" => "Indonesian",
-        "is" => "Icelandic",
-        "it" => "Italian",
-        "ja" => "Japanese",
-        "ko" => "Korean",
-        "lt" => "Lithuanian",
-        "lv" => "Latvian",
-        "mk" => "Macedonian",
-        "ms" => "Malay",
-        "nb" => "Norwegian",
-        "nl" => "Dutch",
-        "pl" => "Polish",
-        "pt" => "Portuguese",
-        "ro" => "Romanian",
-        "ru" => "Russian",
-        "sh" => "Serbo-Croatian",
-        "sk" => "Slovak",
-        "sl" => "Slovenian",
-        "sv" => "Swedish",
-        "ta" => "Tamil",
-        "th" => "Thai",
-        "tr" => "Turkish",
-        "uk" => "Ukrainian",
-        "ur" => "Urdu",
-        "vi" => "Vietnamese",
-        "zh" => "Chinese",
-        "und" => "an unidentified language",
-        t => t,
-    }
+    NAMES
+        .iter()
+        .find(|(t, _)| *t == tag)
+        .map_or(tag, |(_, n)| n)
 }
 
 /// The compiled profiles.
@@ -536,6 +549,11 @@ struct Segment {
     last: usize,
     words: u32,
     lang: Option<(usize, f64)>,
+    /// Written like prose: most tokens are words, and the language's commonest words make up
+    /// a good part of them (code, tables and lists of names are not).
+    prose: bool,
+    /// It starts a paragraph (else it continues the previous segment's).
+    para: bool,
 }
 
 /// Identify the languages of a document.
@@ -547,41 +565,59 @@ pub fn identify(doc: &Document) -> LanguageVerdict {
     let mut cur = Tally::new();
     let mut first = 0usize;
     let mut last = 0usize;
-    let close =
-        |cur: &mut Tally, total: &mut Tally, segs: &mut Vec<Segment>, f: usize, l: usize| {
-            if cur.words > 0 {
-                // Mostly one-letter words: a table of characters, a list of options; no prose.
-                let prose = cur.single * 5 < cur.words * 2;
-                let lang =
-                    if prose && cur.words >= SEGMENT_MIN_WORDS && cur.known >= SEGMENT_MIN_HITS {
-                        cur.decide(m)
-                    } else {
-                        None
-                    };
-                segs.push(Segment {
-                    first: f,
-                    last: l,
-                    words: cur.words,
-                    lang,
-                });
-                if prose {
-                    total.merge(cur);
-                } else {
-                    total.words += cur.words;
-                }
-                *cur = Tally::new();
+    let close = |cur: &mut Tally,
+                 total: &mut Tally,
+                 segs: &mut Vec<Segment>,
+                 f: usize,
+                 l: usize,
+                 p: bool| {
+        if cur.words > 0 {
+            // Mostly one-letter words: a table of characters, a list of options; no prose.
+            let prose = cur.single * 5 < cur.words * 2;
+            let lang = if prose && cur.words >= SEGMENT_MIN_WORDS && cur.known >= SEGMENT_MIN_HITS {
+                cur.decide(m)
+            } else {
+                None
+            };
+            let tokens = (l + 1 - f) as u32;
+            let covered = lang.is_some_and(|(b, _)| {
+                b >= m.n || cur.hits[b] as f64 >= PASSAGE_MIN_COVERAGE * cur.words as f64
+            });
+            segs.push(Segment {
+                first: f,
+                last: l,
+                words: cur.words,
+                lang,
+                prose: prose && covered && cur.words as f64 >= PROSE_WORD_SHARE * tokens as f64,
+                para: p,
+            });
+            if prose {
+                total.merge(cur);
+            } else {
+                total.words += cur.words;
             }
-        };
+            *cur = Tally::new();
+        }
+    };
+    // A paragraph or sentence may start with punctuation ("-b sets ...", "(see ...)"): the
+    // break counts at the next word.
+    let mut para = false;
+    let mut sent = false;
+    let mut seg_para = true;
     for (i, t) in doc.tokens.iter().enumerate() {
+        para |= t.para_start();
+        sent |= t.sent_start;
         if t.kind != TokenKind::Word {
             continue;
         }
-        if cur.words > 0 && (t.para_start() || (t.sent_start && cur.words >= SEGMENT_WORDS)) {
-            close(&mut cur, &mut total, &mut segs, first, last);
+        if cur.words > 0 && (para || (sent && cur.words >= SEGMENT_WORDS)) {
+            close(&mut cur, &mut total, &mut segs, first, last, seg_para);
         }
         if cur.words == 0 {
             first = i;
+            seg_para = para || segs.is_empty();
         }
+        (para, sent) = (false, false);
         last = i;
         cur.words += 1;
         let (s, e) = (t.start as usize, t.end as usize);
@@ -624,7 +660,7 @@ pub fn identify(doc: &Document) -> LanguageVerdict {
         }
         cur.oov += 1;
     }
-    close(&mut cur, &mut total, &mut segs, first, last);
+    close(&mut cur, &mut total, &mut segs, first, last, seg_para);
     verdict(doc, m, &segs, &total)
 }
 
@@ -633,10 +669,12 @@ fn verdict(doc: &Document, m: &Model, segs: &[Segment], total: &Tally) -> Langua
     let doc_lang = total.decide(m);
     // Words per language: decided segments, the rest to the document's language.
     let mut words = vec![0u64; nl + 1]; // the last slot: unidentified
-    let fallback = doc_lang.map_or(nl, |(l, _)| l);
+    let prose_doc = total.words >= UND_MIN_WORDS
+        && total.words as f64 >= PROSE_WORD_SHARE * doc.tokens.len() as f64;
+    let fallback = doc_lang.map_or(if prose_doc { nl } else { m.en }, |(l, _)| l);
     for s in segs {
         let l = match s.lang {
-            Some((l, p)) if p >= SEGMENT_MIN_P => l,
+            Some((l, p)) if p >= SEGMENT_MIN_P && s.prose => l,
             _ => fallback,
         };
         words[l] += s.words as u64;
@@ -678,7 +716,7 @@ fn verdict(doc: &Document, m: &Model, segs: &[Segment], total: &Tally) -> Langua
         while i < segs.len() {
             let Some((l, p)) = segs[i]
                 .lang
-                .filter(|&(l, p)| l != m.en && p >= SEGMENT_MIN_P)
+                .filter(|&(l, p)| l != m.en && p >= SEGMENT_MIN_P && segs[i].prose)
             else {
                 i += 1;
                 continue;
@@ -686,13 +724,20 @@ fn verdict(doc: &Document, m: &Model, segs: &[Segment], total: &Tally) -> Langua
             let mut j = i;
             let mut n = segs[i].words;
             let mut pmin = p;
-            while let Some((l2, p2)) = segs.get(j + 1).and_then(|s| s.lang) {
+            while let Some((l2, p2)) = segs.get(j + 1).filter(|s| s.prose).and_then(|s| s.lang) {
                 if l2 != l || p2 < SEGMENT_MIN_P {
                     break;
                 }
                 j += 1;
                 n += segs[j].words;
                 pmin = pmin.min(p2);
+            }
+            // The short end of a paragraph cut after SEGMENT_WORDS words has no language of
+            // its own: it belongs to the passage it ends.
+            let short = |s: &Segment| s.lang.is_none() && s.words < SEGMENT_MIN_WORDS && !s.para;
+            while segs.get(j + 1).is_some_and(short) {
+                j += 1;
+                n += segs[j].words;
             }
             if n >= PASSAGE_MIN_WORDS {
                 let span = doc.orig_span_tokens(segs[i].first, segs[j].last);
@@ -717,14 +762,117 @@ fn verdict(doc: &Document, m: &Model, segs: &[Segment], total: &Tally) -> Langua
     }
 }
 
-/// Is this token written like a name or an acronym (a capital inside a sentence, all
-/// capitals, or mixed case)?
-pub fn looks_like_name(case: Case, sent_start: bool) -> bool {
-    match case {
-        Case::Upper | Case::Mixed => true,
-        Case::Title => !sent_start,
-        _ => false,
+/// Weight of a foreign leftover word in the translation evidence.
+const EVIDENCE_WORD: f64 = 1.0;
+/// Weight of a multi-word leftover (a run, a source line: "Fonte do artigo").
+const EVIDENCE_RUN: f64 = 1.5;
+/// Weight of a hint in the text that no finding holds: an article of the language before a
+/// number ("o 2 nations"), its number format ("1.000,5", "R$ 3"), its quotation marks.
+const EVIDENCE_HINT: f64 = 0.5;
+/// Evidence a language needs for a translation verdict.
+const TRANSLATION_MIN: f64 = 2.0;
+
+/// Articles and prepositions that a machine translation leaves before a number ("o 2 nations",
+/// "Dentro 2017" is a foreign finding already).
+const CALQUES: &[(&str, &[&str])] = &[
+    ("pt", &["o", "os", "as", "em", "dos", "das", "nos", "nas"]),
+    ("es", &["el", "los", "las", "del", "en"]),
+    ("fr", &["le", "les", "des", "du", "en"]),
+    ("de", &["der", "die", "das", "im", "den"]),
+    ("it", &["il", "gli", "nel", "dei", "del"]),
+];
+
+/// Does the document read like a machine translation into English, and from which language?
+/// Evidence: the foreign findings of a language (leftover words, runs, source lines, passages),
+/// backed by hints no finding holds (an article of the language before a number, its number
+/// format, its quotation marks). A word found again adds nothing. A verdict needs
+/// [`TRANSLATION_MIN`] of evidence, at least one finding among it.
+pub fn translation(doc: &Document, findings: &[Finding]) -> Option<TranslatedFrom> {
+    let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut indices: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(l) = f
+            .language
+            .as_deref()
+            .filter(|_| f.category == Category::Foreign)
+        else {
+            continue;
+        };
+        let w = if f.rule == PASSAGE.id || f.text.contains(' ') {
+            EVIDENCE_RUN
+        } else {
+            EVIDENCE_WORD
+        };
+        // The same word again ("du" in a list of commands) is no new evidence.
+        let key = (l, f.text.to_lowercase());
+        if !seen.contains(&key) {
+            *weight.entry(l).or_default() += w;
+            seen.push(key);
+        }
+        indices.entry(l).or_default().push(i);
     }
+    if weight.is_empty() {
+        return None;
+    }
+    // Hints: only read when some finding already points at another language.
+    let text = doc.norm.text.as_str();
+    for (k, t) in doc.tokens.iter().enumerate() {
+        if t.kind != TokenKind::Number {
+            continue;
+        }
+        let num = &text[t.start as usize..t.end as usize];
+        // "1.000,5": a decimal comma after a thousands dot.
+        if let (Some(d), Some(c)) = (num.find('.'), num.rfind(',')) {
+            if d < c && num.len() - c <= 3 {
+                for l in ["pt", "es", "de", "it", "fr"] {
+                    if weight.contains_key(l) {
+                        *weight.entry(l).or_default() += EVIDENCE_HINT;
+                    }
+                }
+            }
+        }
+        if k == 0 {
+            continue;
+        }
+        let prev = &doc.tokens[k - 1];
+        if prev.kind == TokenKind::Word && prev.end == t.start.saturating_sub(1) {
+            let w = &text[prev.start as usize..prev.end as usize];
+            for (l, words) in CALQUES {
+                if words.contains(&w) && weight.contains_key(l) {
+                    *weight.entry(l).or_default() += EVIDENCE_HINT;
+                }
+            }
+        }
+        if text[..t.start as usize].trim_end().ends_with("r$") && weight.contains_key("pt") {
+            *weight.entry("pt").or_default() += 2.0 * EVIDENCE_HINT;
+        }
+    }
+    if doc.orig.contains('\u{AB}') || doc.orig.contains('\u{BB}') {
+        for l in ["fr", "pt", "es", "it"] {
+            if let Some(w) = weight.get_mut(l) {
+                *w += EVIDENCE_HINT;
+            }
+        }
+    }
+    if doc.orig.contains('\u{201E}') {
+        for l in ["de", "nl"] {
+            if let Some(w) = weight.get_mut(l) {
+                *w += EVIDENCE_HINT;
+            }
+        }
+    }
+    let (&lang, &w) = weight
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))?;
+    if w < TRANSLATION_MIN {
+        return None;
+    }
+    Some(TranslatedFrom {
+        language: lang.to_string(),
+        confidence: round3(1.0 - (-(w - 1.0)).exp()),
+        evidence: indices.remove(lang).unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
@@ -745,5 +893,65 @@ mod tests {
         let t = b"the";
         let row = m.row(t, 0, 3).expect("'the' is known");
         assert!(row[m.en] < m.floor);
+    }
+
+    #[test]
+    fn short_texts() {
+        assert_eq!(
+            main_of("The report was sent to the minister on Friday."),
+            "en"
+        );
+        assert_eq!(
+            main_of("O relatório foi enviado ao ministro na sexta-feira."),
+            "pt"
+        );
+        assert_eq!(
+            main_of("El informe fue enviado al ministro el viernes pasado."),
+            "es"
+        );
+        assert_eq!(
+            main_of("Le rapport a été envoyé au ministre vendredi dernier."),
+            "fr"
+        );
+        assert_eq!(
+            main_of("Der Bericht wurde am Freitag an den Minister geschickt."),
+            "de"
+        );
+        assert_eq!(
+            main_of("Il rapporto è stato inviato al ministro venerdì scorso."),
+            "it"
+        );
+        // No evidence: English, with no confidence.
+        let v = identify(&Document::new(""));
+        assert_eq!((v.main, v.confidence), ("en", 0.0));
+        let v = identify(&Document::new("42 17 3.5"));
+        assert_eq!(v.main, "en");
+    }
+
+    #[test]
+    fn words_of_no_known_language_are_unidentified() {
+        // Invented words: no profile covers them. Fifty of them are needed, in prose.
+        let words = "zorbak fenti plommar gix trazu velnok aspi durrim koffla senn brimo \
+                     tavek zulli marpo quen dresk ulvi bontra gelmo fusk tirra neppo";
+        let sentence = |k: usize| {
+            let w: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+            let mut s: Vec<&str> = (0..9).map(|i| w[(i * 7 + k) % w.len()]).collect();
+            s.push("velk.");
+            s.join(" ")
+        };
+        let text: Vec<String> = (0..8).map(sentence).collect();
+        assert_eq!(main_of(&text.join(" ")), "und");
+        // Fewer words, or code rather than prose: English, the checker's premise.
+        assert_eq!(main_of(&text[..2].join(" ")), "en");
+    }
+
+    #[test]
+    fn a_table_of_letters_is_no_language() {
+        // Capital letters inside a sentence are letters or initials, not words.
+        let text = "The table lists A E I O U Y A E I O U Y A E I O U Y with their codes, and the \
+                    codes of the other letters follow in the next table of this page.";
+        let v = identify(&Document::new(text));
+        assert_eq!(v.main, "en");
+        assert!(v.passages.is_empty());
     }
 }
