@@ -436,24 +436,19 @@ impl Tally {
     #[inline]
     fn add_row(&mut self, row: &[u8], floor: u8) {
         let row: &[u8; MAXL] = row.try_into().expect("row width");
-        for i in 0..MAXL {
-            self.cost[i] += row[i] as u32;
-            self.hits[i] += u32::from(row[i] < floor);
+        for ((c, h), &r) in self.cost.iter_mut().zip(self.hits.iter_mut()).zip(row) {
+            *c += r as u32;
+            *h += u32::from(r < floor);
         }
         self.known += 1;
     }
 
     fn merge(&mut self, o: &Tally) {
-        for i in 0..MAXL {
-            self.cost[i] += o.cost[i];
-            self.hits[i] += o.hits[i];
-        }
-        for i in 0..4 {
-            self.script[i] += o.script[i];
-        }
-        for i in 0..SCRIPTS {
-            self.classes[i] += o.classes[i];
-        }
+        let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.cost, &o.cost);
+        add(&mut self.hits, &o.hits);
+        add(&mut self.script, &o.script);
+        add(&mut self.classes, &o.classes);
         self.oov += o.oov;
         self.single += o.single;
         self.known += o.known;

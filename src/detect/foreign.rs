@@ -191,6 +191,7 @@ impl ForeignDetector {
 
     /// Decide whether tokens `a..=b` (all listed words) are a foreign leftover, and in which
     /// language; trim shared words off the edges of the run.
+    #[allow(clippy::too_many_arguments)]
     fn judge_run(
         &self,
         doc: &Document,
