@@ -1,5 +1,5 @@
 // The `serve` page. UNSPUN_VERDICTS ([lowest score, verdict], best first) and UNSPUN_CATEGORIES
-// ([category, label] in the library's order) are prepended by the server from the library, so the page never
+// ([category, label] in the library's order) and UNSPUN_LANGUAGES (tag: name) are prepended by the server from the library, so the page never
 // disagrees with the CLI. Document text is only ever inserted with textContent.
 
 /** Map every UTF-8 byte offset of `text` to the UTF-16 index of the char it falls in. */
@@ -169,7 +169,16 @@ function show(report, text) {
   document.getElementById("u-gauge").setAttribute("aria-label", "score " + score.toFixed(1) + " out of 100");
   document.getElementById("u-arc").setAttribute("stroke-dasharray", score.toFixed(1) + " 100");
   document.getElementById("u-score").textContent = score.toFixed(1);
-  document.getElementById("u-verdict").textContent = v.text;
+  // Not English: not scored as spun English; a machine translation: from which language.
+  const langName = (t) => UNSPUN_LANGUAGES[t] || t;
+  let verdict = v.text;
+  if (report.verdict === "not English" && report.language) {
+    verdict = "not English (" + langName(report.language.main) + ")";
+  }
+  if (report.translated_from) {
+    verdict += " · reads like a machine translation from " + langName(report.translated_from.language);
+  }
+  document.getElementById("u-verdict").textContent = verdict;
   const n = report.findings.length;
   document.getElementById("u-meta").textContent =
     "score " + score.toFixed(1) + "/100 · " + n + " finding" + (n === 1 ? "" : "s") + " in " + report.words + " words";

@@ -3,7 +3,7 @@
 //! Loads up to MB (default 20) of records from a JSON Lines file (default
 //! `bench-data/corpus-256mb.jsonl`, made by `benches/score.sh`), then times, single-threaded, each
 //! stage of `Checker::check` separately: building the document model (folding + tokenizing),
-//! every detector on its own, and the whole check (which adds sorting and resolving the
+//! the language stage (`lang::identify`), every detector on its own, and the whole check (which adds sorting and resolving the
 //! findings). Prints ns per byte and MB/s per stage. Not a test: figures only.
 
 use std::time::Instant;
@@ -94,6 +94,12 @@ fn main() {
     });
     row("  of which folding", secs);
     let docs: Vec<Document> = texts.iter().map(|t| Document::new(t)).collect();
+    let secs = best_of(ROUNDS, || {
+        for doc in &docs {
+            std::hint::black_box(unspun::lang::identify(doc));
+        }
+    });
+    row("language stage", secs);
     let mut hits = Vec::new();
     for (name, d) in &stages {
         // The first round warms up (the phrase matcher upgrades itself to a DFA after the

@@ -611,9 +611,20 @@ pub struct Record<'a> {
     /// Findings per category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<Counts>,
-    /// `score < threshold`, when a threshold was given.
+    /// `score < threshold`, when a threshold was given (never for a document that is not in
+    /// English: it is not spun English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
+    /// The document's verdict (see [`Report::verdict`]): `"not English"` for a document in
+    /// another language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<&'a str>,
+    /// The document's languages (see [`Report::language`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'a crate::lang::Language>,
+    /// Present when the document reads like a machine translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_from: Option<&'a crate::lang::TranslatedFrom>,
     /// The findings, in text order (see [`FindingsMode`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<&'a Finding>>,
@@ -647,7 +658,10 @@ impl<'a> Record<'a> {
             score: Some(report.score),
             words: Some(report.words),
             counts: Some(Counts::of(&report.findings)),
-            flagged: threshold.map(|t| report.score < t),
+            flagged: threshold.map(|t| report.is_english() && report.score < t),
+            verdict: report.verdict.as_deref(),
+            language: report.language.as_ref(),
+            translated_from: report.translated_from.as_ref(),
             findings: select_findings(&report.findings, mode),
             notice: None,
             truncated: report.truncated.as_deref(),
@@ -665,6 +679,9 @@ impl<'a> Record<'a> {
             words: None,
             counts: None,
             flagged: None,
+            verdict: None,
+            language: None,
+            translated_from: None,
             findings: None,
             notice: None,
             truncated: None,
@@ -721,6 +738,8 @@ impl<'a> Record<'a> {
         };
         cols.push(csv_field(&notice));
         cols.push(csv_field(self.error.as_deref().unwrap_or("")));
+        cols.push(Cow::Borrowed(self.language.map_or("", |l| l.main.as_str())));
+        cols.push(csv_field(self.verdict.unwrap_or("")));
         out.extend_from_slice(cols.join(",").as_bytes());
         out.push(b'\n');
     }
@@ -728,7 +747,7 @@ impl<'a> Record<'a> {
 
 /// The CSV header row (with its newline).
 pub const CSV_HEADER: &str =
-    "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error\n";
+    "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,language,verdict\n";
 
 /// Quote a CSV field when needed (RFC 4180).
 fn csv_field(s: &str) -> Cow<'_, str> {
@@ -894,8 +913,8 @@ mod tests {
         r.write_csv(&mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "\"a,\"\"b\"\"\",,,,,,,,,,,\"line 3: bad\nthing\"\n"
+            "\"a,\"\"b\"\"\",,,,,,,,,,,\"line 3: bad\nthing\",,\n"
         );
-        assert_eq!(CSV_HEADER.matches(',').count(), 11);
+        assert_eq!(CSV_HEADER.matches(',').count(), 13);
     }
 }

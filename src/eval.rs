@@ -950,6 +950,9 @@ mod tests {
             words: 10,
             findings,
             truncated: None,
+            language: None,
+            verdict: None,
+            translated_from: None,
         }
     }
 

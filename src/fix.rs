@@ -113,6 +113,9 @@ mod tests {
             words: 0,
             findings: Vec::new(),
             truncated: None,
+            language: None,
+            verdict: None,
+            translated_from: None,
         };
         assert!(safe_edits(&report, &RuleTable::default(), 0.0).is_empty());
         assert_eq!(apply("abcdef", &[e(0, 2, "X"), e(4, 6, "YY")]), "XcdYY");

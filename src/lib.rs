@@ -20,6 +20,7 @@ pub mod detect;
 pub mod eval;
 pub mod finding;
 pub mod fix;
+pub mod lang;
 pub mod lexicon;
 pub mod report;
 pub mod rules;
@@ -56,7 +57,22 @@ pub struct Report {
     /// document). Absent from the JSON when the whole document was checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<String>,
+    /// The document's languages: `{"main": "en", "confidence": 0.99, "others": {"pt": 0.05}}`
+    /// (see [`lang`]). Always set by the checker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<lang::Language>,
+    /// One verdict for the document: `"clean"`, `"mostly faithful"`, `"suspicious"`, `"likely
+    /// spun or garbled"` (from the score), or [`NOT_ENGLISH`] (its main language is another
+    /// one: the English detectors did not run, and the score is not a judgement of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    /// Present when the document reads like a machine translation from another language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translated_from: Option<lang::TranslatedFrom>,
 }
+
+/// The value of [`Report::verdict`] for a document whose main language is not English.
+pub const NOT_ENGLISH: &str = "not English";
 
 /// The value of [`Report::truncated`] when the time budget ran out.
 pub const TRUNCATED_TIME: &str = "time budget";
@@ -68,6 +84,12 @@ pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
 pub const TRUNCATED_FINDINGS: &str = "max-findings";
 
 impl Report {
+    /// Is the document English (or of unknown language: a report made without the language
+    /// stage)? Non-English documents are not scored as spun English.
+    pub fn is_english(&self) -> bool {
+        self.verdict.as_deref() != Some(NOT_ENGLISH)
+    }
+
     /// Findings per category, in [`Category::ALL`] order.
     pub fn counts(&self) -> [(Category, usize); 5] {
         Category::ALL.map(|c| (c, self.findings.iter().filter(|f| f.category == c).count()))
@@ -173,6 +195,7 @@ impl CheckerBuilder {
         for (b, _) in detect::BUILTINS {
             table.add_builtin(b);
         }
+        table.add_builtin(&lang::PASSAGE);
         let mut errors = Vec::new();
         if self.embedded {
             if let Err(mut e) = table.add_embedded() {
@@ -241,6 +264,11 @@ impl CheckerBuilder {
                 detectors.push(make(i));
             }
         }
+        let passage_rule = table
+            .rules
+            .iter()
+            .position(|r| r.id == lang::PASSAGE.id)
+            .expect("the passage rule is in the table");
         let checker = Checker {
             table,
             enabled,
@@ -248,6 +276,7 @@ impl CheckerBuilder {
             detectors,
             budget: None,
             max_findings: None,
+            passage_rule,
         };
         let errors = checker.verify_examples(&user_rules);
         if !errors.is_empty() {
@@ -270,6 +299,8 @@ pub struct Checker {
     detectors: Vec<Box<dyn Detector>>,
     budget: Option<Duration>,
     max_findings: Option<usize>,
+    /// Index of `foreign.passage` in the table.
+    passage_rule: usize,
 }
 
 impl std::fmt::Debug for Checker {
@@ -352,13 +383,27 @@ impl Checker {
         rule_on: &dyn Fn(&Rule) -> bool,
         adjust: &mut dyn FnMut(&mut Vec<Finding>),
     ) -> Report {
+        // The language stage: once per document, before the detectors, which read its
+        // verdict. Passages in another language are hidden from the English detectors.
+        let language = lang::identify(doc);
+        let english = language.is_english();
+        let hidden;
+        let doc = if language.passages.is_empty() {
+            doc
+        } else {
+            hidden = doc.hiding(language.passages.iter().map(|p| p.start..p.end).collect());
+            &hidden
+        };
         let mut hits = Vec::new();
         let scope = budget::Scope::start(self.budget);
         for d in &self.detectors {
             if budget::out_of_time() {
                 break;
             }
-            d.detect(doc, &mut hits);
+            // A document in another language gets only the detectors that read no English.
+            if english || d.language_independent() {
+                d.detect_in(doc, &language, &mut hits);
+            }
         }
         let truncated = scope.was_cut().then(|| TRUNCATED_TIME.to_string());
         drop(scope);
@@ -375,18 +420,42 @@ impl Checker {
             })
             .sum();
         hits.retain(|h| !h.evidence_only);
-        let (mut findings, rest) = self.finish(doc, hits);
+        let (mut findings, mut rest) = self.finish(doc, hits);
+        let passage = &self.table.rules[self.passage_rule];
+        if !language.passages.is_empty() && self.enabled[self.passage_rule] && rule_on(passage) {
+            findings.extend(language.passage_findings(doc, self.severity[self.passage_rule]));
+            findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+            // Passages count towards `max_findings` like any finding.
+            if let Some(n) = self.max_findings.filter(|&n| findings.len() > n) {
+                let cut: f64 = findings[n..].iter().map(score::penalty).sum();
+                findings.truncate(n);
+                rest = Some(rest.unwrap_or(0.0) + cut);
+            }
+        }
         adjust(&mut findings);
         let words = doc.word_count();
         let penalty: f64 =
             findings.iter().map(score::penalty).sum::<f64>() + evidence + rest.unwrap_or(0.0);
         let truncated = truncated.or_else(|| rest.map(|_| TRUNCATED_FINDINGS.to_string()));
+        let score = score::score_from_penalty(words, penalty);
+        let translated_from = if english {
+            lang::translation(doc, &findings)
+        } else {
+            None
+        };
         Report {
             path: String::new(),
-            score: score::score_from_penalty(words, penalty),
+            score,
             words,
             findings,
             truncated,
+            verdict: Some(if english {
+                report::verdict(score).to_string()
+            } else {
+                NOT_ENGLISH.to_string()
+            }),
+            language: Some(language.to_language()),
+            translated_from,
         }
     }
 

@@ -471,7 +471,10 @@ impl PyChecker {
         d.set_item("garble", column(&counts, |c| Some(c.as_ref()?.garble)))?;
         d.set_item(
             "flagged",
-            column(&rows, |r| Some(ok(r)?.score < threshold?)),
+            column(&rows, |r| {
+                let r = ok(r)?;
+                Some(r.is_english() && r.score < threshold?)
+            }),
         )?;
         d.set_item(
             "findings",

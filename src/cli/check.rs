@@ -581,7 +581,9 @@ fn finish(
     } else {
         Vec::new()
     };
-    let below = eff.fail_under.filter(|&l| report.score < l);
+    let below = eff
+        .fail_under
+        .filter(|&l| report.is_english() && report.score < l);
     let rendered = if opts.diff {
         String::new()
     } else {

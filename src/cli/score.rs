@@ -159,6 +159,8 @@ struct Stats {
     /// Scores by decile: [0,10), [10,20), ..., [90,100].
     deciles: [u64; 10],
     flagged: u64,
+    /// Documents in another language (not scored as spun English).
+    not_english: u64,
     below: u64,
     /// Binary files, not scored.
     skipped: u64,
@@ -173,6 +175,7 @@ impl Stats {
             *a += b;
         }
         self.flagged += o.flagged;
+        self.not_english += o.not_english;
         self.below += o.below;
         self.skipped += o.skipped;
     }
@@ -754,8 +757,14 @@ fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
     if rec.flagged == Some(true) {
         stats.flagged += 1;
     }
-    if ctx.fail_under.is_some_and(|f| report.score < f) {
+    if ctx
+        .fail_under
+        .is_some_and(|f| report.is_english() && report.score < f)
+    {
         stats.below += 1;
+    }
+    if !report.is_english() {
+        stats.not_english += 1;
     }
     emit(ctx, &rec, out);
 }
@@ -979,6 +988,9 @@ fn summary(s: &Stats, elapsed: Duration, args: &ScoreArgs) -> String {
         mb / secs,
         deciles.join(", ")
     );
+    if s.not_english > 0 {
+        line.push_str(&format!("; {} not English (not scored)", s.not_english));
+    }
     if let Some(t) = args.threshold {
         line.push_str(&format!("; {} flagged below {t}", s.flagged));
     }

@@ -509,6 +509,15 @@ pub fn check(
         Some(why) => json!({"incompleteResults": true, "incompleteResultsReason": why}),
         None => json!({"incompleteResults": false}),
     };
+    // What the language stage found (LanguageTool's `detectedLanguage`).
+    let detected = match &report.language {
+        Some(l) => json!({
+            "name": unspun::lang::name(&l.main),
+            "code": l.main,
+            "confidence": l.confidence,
+        }),
+        None => json!({"name": "English", "code": "en"}),
+    };
     let mut answer = json!({
         "software": {
             "name": "unspun",
@@ -522,10 +531,10 @@ pub fn check(
         "language": {
             "name": name,
             "code": code,
-            "detectedLanguage": {"name": "English", "code": "en"},
+            "detectedLanguage": detected,
         },
         "matches": matches,
-        "unspun": {"score": report.score, "words": report.words},
+        "unspun": {"score": report.score, "words": report.words, "verdict": report.verdict},
     });
     if let Some(t) = truncated {
         answer["unspun"]["truncated"] = json!(t);

@@ -9,6 +9,7 @@
 use super::phrase::fold;
 use super::{quick_hash, Detector, FastMap};
 use crate::finding::Hit;
+use crate::lang::LanguageVerdict;
 use crate::rules::{Kind, Origin, RuleTable};
 use crate::text::{Case, Document, TokenKind};
 use std::collections::HashMap;
@@ -29,6 +30,8 @@ struct Entry {
 #[derive(Debug)]
 struct Lang {
     rule: usize,
+    /// The rule's language tag (`pt`).
+    tag: String,
     translate: HashMap<String, String>,
 }
 
@@ -63,6 +66,7 @@ impl ForeignDetector {
             let lang = d.langs.len() as u16;
             d.langs.push(Lang {
                 rule: i,
+                tag: rule.language.clone().unwrap_or_default(),
                 translate: def
                     .translate
                     .iter()
@@ -107,6 +111,19 @@ impl ForeignDetector {
 
 impl Detector for ForeignDetector {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        self.run(doc, None, out)
+    }
+
+    fn detect_in(&self, doc: &Document, language: &LanguageVerdict, out: &mut Vec<Hit>) {
+        self.run(doc, Some(language), out)
+    }
+}
+
+impl ForeignDetector {
+    /// Find the leftovers; a lone word needs its language supported elsewhere in the document
+    /// (another word of it, or text the language stage gave to it) unless it is written like
+    /// no name or acronym could be.
+    fn run(&self, doc: &Document, language: Option<&LanguageVerdict>, out: &mut Vec<Hit>) {
         // Every finding holds a word that some language lists as foreign-only (a run or a word
         // of shared words only has no candidate language): most documents have none.
         let tokens = &doc.tokens;
@@ -119,6 +136,9 @@ impl Detector for ForeignDetector {
         // Per token: the foreign entries of its word, if any.
         let mut marks: Vec<Option<&[Entry]>> = Vec::with_capacity(tokens.len());
         let mut evidence = vec![0u32; self.langs.len()];
+        // Per language: its first foreign-only word, and whether another one was seen.
+        let mut first: Vec<Option<&str>> = vec![None; self.langs.len()];
+        let mut two = vec![false; self.langs.len()];
         let mut any = false;
         for t in tokens {
             let e = if t.kind == TokenKind::Word {
@@ -129,7 +149,13 @@ impl Detector for ForeignDetector {
             if let Some(es) = e {
                 any = true;
                 for en in es.iter().filter(|en| !en.shared) {
-                    evidence[en.lang as usize] += 1;
+                    let l = en.lang as usize;
+                    evidence[l] += 1;
+                    let w = doc.norm_text(t);
+                    match first[l] {
+                        None => first[l] = Some(w),
+                        Some(f) => two[l] |= f != w,
+                    }
                 }
             }
             marks.push(e);
@@ -137,6 +163,15 @@ impl Detector for ForeignDetector {
         if !any {
             return;
         }
+        // A language is supported when two different words of the document are foreign-only
+        // in it ("du" ten times in a list of commands is one word), or the language stage gave
+        // some of the text to it.
+        let supported: Vec<bool> = self
+            .langs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| two[i] || language.is_some_and(|v| v.share(&l.tag) > 0.0))
+            .collect();
         // Runs of adjacent foreign words (only spaces, apostrophes or hyphens between them).
         let mut i = 0;
         while i < tokens.len() {
@@ -149,20 +184,20 @@ impl Detector for ForeignDetector {
             {
                 j += 1;
             }
-            self.judge_run(doc, &marks, &evidence, i, j, out);
+            self.judge_run(doc, &marks, &evidence, &supported, i, j, out);
             i = j + 1;
         }
     }
-}
 
-impl ForeignDetector {
     /// Decide whether tokens `a..=b` (all listed words) are a foreign leftover, and in which
     /// language; trim shared words off the edges of the run.
+    #[allow(clippy::too_many_arguments)]
     fn judge_run(
         &self,
         doc: &Document,
         marks: &[Option<&[Entry]>],
         evidence: &[u32],
+        supported: &[bool],
         a: usize,
         b: usize,
         out: &mut Vec<Hit>,
@@ -193,7 +228,7 @@ impl ForeignDetector {
             // No single language lists the whole run: judge each word on its own.
             if b > a {
                 for k in a..=b {
-                    self.judge_run(doc, marks, evidence, k, k, out);
+                    self.judge_run(doc, marks, evidence, supported, k, k, out);
                 }
             }
             return;
@@ -213,6 +248,28 @@ impl ForeignDetector {
         }
         let t0 = &doc.tokens[s];
         if only == 1 && s == e {
+            // An acronym ("MIT") or a mixed-case word ("TODOs") is never a leftover alone.
+            if matches!(t0.case, Case::Upper | Case::Mixed) {
+                return;
+            }
+            if !supported[lang as usize] {
+                // Nothing else in the document is in this language: a capitalised word inside
+                // a sentence is a name, and so is a word between two capitalised ones
+                // ("Antoine du Hamel").
+                let word_at = |k: usize| {
+                    doc.tokens
+                        .get(k)
+                        .filter(|t| t.kind == TokenKind::Word && t.breaks_before == 0)
+                };
+                let capital = |t: &crate::text::Token| matches!(t.case, Case::Title | Case::Upper);
+                let between_names = s > 0
+                    && word_at(s - 1).is_some_and(capital)
+                    && word_at(s + 1).is_some_and(|n| capital(n) && !n.sent_start)
+                    && !t0.sent_start;
+                if (t0.case == Case::Title && !t0.sent_start) || between_names {
+                    return;
+                }
+            }
             // A lone word: a capitalised one inside a sentence followed by another capitalised
             // word is likely a name ("Dentro Cafe", "Casa Blanca Hotel").
             let next_is_name = doc.tokens.get(e + 1).is_some_and(|n| {

@@ -51,6 +51,10 @@ struct InvalidUtf8 {
 }
 
 impl Detector for InvalidUtf8 {
+    fn language_independent(&self) -> bool {
+        true
+    }
+
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
         const FFFD: &[u8] = "\u{FFFD}".as_bytes();
         let bytes = doc.orig.as_bytes();

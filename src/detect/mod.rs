@@ -14,6 +14,7 @@ mod regex_rules;
 mod words;
 
 use crate::finding::Hit;
+use crate::lang::LanguageVerdict;
 use crate::rules::{BuiltinRule, PackError, RuleTable};
 use crate::text::Document;
 
@@ -27,6 +28,18 @@ pub use regex_rules::RegexRules;
 pub trait Detector: Send + Sync {
     /// Push this detector's hits for `doc` onto `out`.
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>);
+
+    /// Push this detector's hits for `doc`, knowing its languages (see [`crate::lang`]).
+    /// Detectors that judge by the document's languages override this.
+    fn detect_in(&self, doc: &Document, _language: &LanguageVerdict, out: &mut Vec<Hit>) {
+        self.detect(doc, out)
+    }
+
+    /// Does this detector read no English, so that it runs on documents in other languages
+    /// too? (Only the input checks do.)
+    fn language_independent(&self) -> bool {
+        false
+    }
 }
 
 /// Constructor of a built-in detector, given its rule's index in the table.

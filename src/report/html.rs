@@ -6,7 +6,7 @@
 //! highlighted by their byte offsets; overlapping findings are cut into segments so the markup
 //! stays well nested, and each segment lists every finding that covers it.
 
-use super::verdict;
+use super::{verdict, verdict_text};
 use crate::finding::{Category, Finding};
 use crate::Report;
 use std::fmt::Write as _;
@@ -69,10 +69,15 @@ pub fn app_script() -> String {
         .iter()
         .map(|&c| serde_json::json!([c.as_str(), category_label(c)]))
         .collect();
+    let languages: serde_json::Map<String, serde_json::Value> = crate::lang::NAMES
+        .iter()
+        .map(|(t, n)| (t.to_string(), serde_json::json!(n)))
+        .collect();
     format!(
-        "\"use strict\";\nconst UNSPUN_VERDICTS = {};\nconst UNSPUN_CATEGORIES = {};\n{APP_JS}",
+        "\"use strict\";\nconst UNSPUN_VERDICTS = {};\nconst UNSPUN_CATEGORIES = {};\nconst UNSPUN_LANGUAGES = {};\n{APP_JS}",
         serde_json::Value::Array(verdicts),
-        serde_json::Value::Array(categories)
+        serde_json::Value::Array(categories),
+        serde_json::Value::Object(languages)
     )
 }
 
@@ -293,7 +298,7 @@ pub fn document_section(report: &Report, source: &str, id: &str) -> String {
         path = escape(&report.path),
         lvl = verdict_level(report.score),
         gauge = gauge(report.score),
-        verdict = verdict(report.score),
+        verdict = escape(&verdict_text(report)),
         score = report.score,
         n = report.findings.len(),
         s = if report.findings.len() == 1 { "" } else { "s" },
@@ -369,7 +374,7 @@ pub fn report_page(docs: &[(Report, String)]) -> String {
             k = k,
             path = escape(&r.path),
             score = r.score,
-            verdict = verdict(r.score),
+            verdict = escape(&verdict_text(r)),
             words = r.words,
             n = r.findings.len(),
         );
@@ -494,6 +499,9 @@ mod tests {
             words: 3,
             findings: vec![],
             truncated: None,
+            language: None,
+            verdict: None,
+            translated_from: None,
         };
         let src = "He said thatRussia was ready.";
         let bad = Report {
@@ -502,6 +510,9 @@ mod tests {
             words: 5,
             findings: vec![finding(src, 8, 18, Category::Glue, Some("that Russia"))],
             truncated: None,
+            language: None,
+            verdict: None,
+            translated_from: None,
         };
         let page = report_page(&[(good, "All fine.".into()), (bad, src.into())]);
         assert!(page.starts_with("<!DOCTYPE html>"));

@@ -27,6 +27,22 @@ pub fn verdict(score: f64) -> &'static str {
     }
 }
 
+/// The verdict shown for a report: [`verdict`] of its score, or "not English (French)"; with
+/// "reads like a machine translation from Portuguese" when it does.
+pub fn verdict_text(report: &Report) -> String {
+    let mut v = match (&report.language, report.is_english()) {
+        (Some(l), false) => format!("{} ({})", crate::NOT_ENGLISH, crate::lang::name(&l.main)),
+        _ => verdict(report.score).to_string(),
+    };
+    if let Some(t) = &report.translated_from {
+        v.push_str(&format!(
+            " · reads like a machine translation from {}",
+            crate::lang::name(&t.language)
+        ));
+    }
+    v
+}
+
 /// Options for the human format.
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
@@ -107,11 +123,18 @@ pub fn summary_line(report: &Report, shown: usize) -> String {
         .filter(|(_, n)| *n > 0)
         .map(|(c, n)| format!("{c} {n}"))
         .collect();
-    format!(
-        "{}: score {:.1}/100 ({}), {} finding{} in {} words{}",
+    let judged = match (&report.language, report.is_english()) {
+        (Some(l), false) => format!(
+            "{} ({}, confidence {:.2}): not scored as spun English",
+            crate::NOT_ENGLISH,
+            crate::lang::name(&l.main),
+            l.confidence
+        ),
+        _ => format!("score {:.1}/100 ({})", report.score, verdict(report.score)),
+    };
+    let mut line = format!(
+        "{}: {judged}, {} finding{} in {} words{}",
         report.path,
-        report.score,
-        verdict(report.score),
         shown,
         if shown == 1 { "" } else { "s" },
         report.words,
@@ -120,7 +143,15 @@ pub fn summary_line(report: &Report, shown: usize) -> String {
         } else {
             format!(" ({})", counts.join(", "))
         }
-    )
+    );
+    if let Some(t) = &report.translated_from {
+        line.push_str(&format!(
+            "; reads like a machine translation from {} (confidence {:.2})",
+            crate::lang::name(&t.language),
+            t.confidence
+        ));
+    }
+    line
 }
 
 /// JSON Lines: one document object per line.

@@ -207,6 +207,40 @@ impl<'a> Document<'a> {
         self.tokens.iter().filter(|t| t.is_word()).count()
     }
 
+    /// The same document with these original byte ranges masked as well: their tokens are
+    /// gone, as if they were markup (used to hide a passage in another language from the
+    /// English detectors).
+    pub fn hiding(&self, mut ranges: Vec<Range<usize>>) -> Document<'a> {
+        ranges.sort_by_key(|r| r.start);
+        let tokens = self
+            .tokens
+            .iter()
+            .filter(|t| {
+                let r = self.orig_span(t);
+                !overlaps_any(&ranges, r.start, r.end)
+            })
+            .copied()
+            .collect();
+        let mut masked = self.masked.clone();
+        masked.extend(ranges);
+        masked.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(masked.len());
+        for r in masked {
+            match merged.last_mut() {
+                Some(l) if r.start <= l.end => l.end = l.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Document {
+            orig: self.orig,
+            norm: self.norm.clone(),
+            tokens,
+            masked: merged,
+            blocks: self.blocks.clone(),
+            line_starts: self.line_starts.clone(),
+        }
+    }
+
     /// Is this original byte range inside a masked region?
     pub fn is_masked(&self, start: usize, end: usize) -> bool {
         overlaps_any(&self.masked, start, end)

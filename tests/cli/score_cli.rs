@@ -214,21 +214,23 @@ fn csv_has_one_row_per_document() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(
         rows[0],
-        "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error"
+        "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,language,verdict"
     );
     assert_eq!(rows.len(), 27);
     let checker = unspun::Checker::builder().build().unwrap();
     for (i, row) in rows[1..26].iter().enumerate() {
         let cols: Vec<&str> = row.split(',').collect();
-        assert_eq!(cols.len(), 12, "{row}");
+        assert_eq!(cols.len(), 14, "{row}");
         assert_eq!(cols[0], format!("doc-{i}"));
         let report = checker.check(&doc(i));
         assert_eq!(cols[2].parse::<f64>().unwrap(), report.score);
         assert_eq!(cols[9], if report.score < 95.0 { "true" } else { "false" });
+        assert_eq!(cols[12], "en");
+        assert_eq!(Some(cols[13]), report.verdict.as_deref());
     }
     assert!(rows[26].starts_with("26,,,"), "{}", rows[26]);
     assert!(
-        rows[26].ends_with("line 26: expected ident at column 2"),
+        rows[26].ends_with("line 26: expected ident at column 2,,"),
         "{}",
         rows[26]
     );

@@ -188,6 +188,23 @@ fn the_documented_text_request_gets_a_languagetool_answer() {
     assert_eq!(status, 200);
     let got: Value = serde_json::from_slice(&b).unwrap();
     assert_eq!(got["matches"].as_array().unwrap().len(), matches.len());
+    assert_eq!(got["language"]["detectedLanguage"]["code"], "en");
+
+    // A text in another language: the language stage says which, and the English checks
+    // stay quiet.
+    let fr = "La mairie a présenté hier un projet de piste cyclable le long du fleuve. Les \
+              habitants du quartier craignent que les travaux bloquent la circulation pendant \
+              tout l'été, mais le maire assure que ce ne sera pas le cas.";
+    let (status, v) = check(
+        &server,
+        "application/x-www-form-urlencoded",
+        &form(&[("text", fr), ("language", "auto")]),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["language"]["detectedLanguage"]["code"], "fr");
+    assert_eq!(v["language"]["detectedLanguage"]["name"], "French");
+    assert_eq!(v["matches"], json!([]));
+    assert_eq!(v["unspun"]["verdict"], "not English");
 }
 
 #[test]

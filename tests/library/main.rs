@@ -9,6 +9,7 @@ mod support;
 mod compare;
 mod fuzz_regressions;
 mod hostile_inputs;
+mod lang;
 mod lint;
 mod properties;
 mod rule_examples;
