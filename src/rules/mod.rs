@@ -3,6 +3,7 @@
 //! Built-in detectors and pack rules share one table of [`Rule`]s, so listing, explaining,
 //! configuring and scoring treat them alike.
 
+pub mod licenses;
 pub mod pack;
 
 use crate::finding::{Category, Severity};
