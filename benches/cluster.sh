@@ -13,6 +13,10 @@
 # spun with the project's own thesaurus (`cargo run --example thesaurus`). The definitions of
 # "found" and "wrong merges" are in benches/cluster_eval.py. Needs cargo, python3, npm (for the
 # default source), GNU time (/usr/bin/time) for peak RSS.
+#
+# It also reports how often the representative is the original on pairs of real originals and
+# their spun versions (benches/cluster_pairs.py): from --pairs FILE, by default the labelled
+# development set ../shared/eval/dev.jsonl when it is there (measured on, never tuned to).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,12 +24,14 @@ DOCS=100000
 SEED=1
 SOURCE=""
 THREADS=""
+PAIRS=../shared/eval/dev.jsonl
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) DOCS="$2"; shift 2 ;;
     --seed) SEED="$2"; shift 2 ;;
     --source) SOURCE="$2"; shift 2 ;;
     -j) THREADS="$2"; shift 2 ;;
+    --pairs) PAIRS="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 1 ;;
   esac
 done
@@ -76,3 +82,10 @@ print(f'time: {secs:.1f} s ({docs / secs:,.0f} documents/s, {size / 1e6 / secs:.
       f'CPU {cpu:.1f} s = $CPU of the wall time, {docs / cpu:,.0f} documents per CPU-second), '
       f'peak RSS {kb / 1024:.0f} MB')
 "
+
+if [ -s "$PAIRS" ]; then
+  python3 benches/cluster_pairs.py "$PAIRS" "$TMP/pairs.jsonl" "$TMP/pairs.truth.json" --seed "$SEED"
+  "$BIN" "${ARGS[@]}" "$TMP/pairs.jsonl" > "$TMP/pairs.out.jsonl"
+  echo "real pairs ($PAIRS):" >&2
+  python3 benches/cluster_eval.py "$TMP/pairs.out.jsonl" "$TMP/pairs.truth.json"
+fi

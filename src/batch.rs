@@ -17,7 +17,7 @@
 //! let fields = Fields::default();
 //! let line = r#"{"id": "a1", "text": "He said thatRussia was ready."}"#;
 //! let rec = parse_record(line, 1, &fields).unwrap();
-//! assert_eq!(rec.id, serde_json::json!("a1"));
+//! assert_eq!(rec.id.to_string(), r#""a1""#);
 //! let checker = unspun::Checker::builder().build().unwrap();
 //! let report = checker.check(&rec.text);
 //! let out = Record::scored(Some(&rec.id), None, &report, FindingsMode::Top(5), None);
@@ -28,6 +28,7 @@ use crate::finding::{Category, Finding};
 use crate::Report;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -51,20 +52,103 @@ impl Default for Fields {
     }
 }
 
+/// A record's id: its JSON value exactly as written in the line (so an integer beyond 64 bits,
+/// or `1.50`, comes out as it went in), or the line number for a record without one.
+///
+/// Kept as raw JSON text (serde_json's `RawValue`) rather than by turning on serde_json's
+/// `arbitrary_precision`: that feature is global (Cargo unifies it across the whole build, the
+/// server and the Python module included), changes how every JSON number is held, and breaks
+/// numbers inside `#[serde(flatten)]` types, which `eval` uses. Only the id needs to be exact.
+#[derive(Debug, Clone)]
+pub enum Id {
+    /// The id field's JSON value, as written.
+    Raw(Box<RawValue>),
+    /// The line number (the record has no id field).
+    Line(u64),
+}
+
+impl Id {
+    /// An id from JSON text (`None` when it is not one JSON value).
+    pub fn from_json(s: &str) -> Option<Id> {
+        RawValue::from_string(s.trim().to_string())
+            .ok()
+            .map(Id::Raw)
+    }
+
+    /// The id as a JSON value (an integer beyond 64 bits becomes a float here: use the
+    /// `Serialize` impl or [`Id::json`] to keep it exact).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Id::Raw(r) => serde_json::from_str(r.get()).unwrap_or(Value::Null),
+            Id::Line(n) => Value::from(*n),
+        }
+    }
+
+    /// The id's JSON text, exact.
+    pub fn json(&self) -> Cow<'_, str> {
+        match self {
+            Id::Raw(r) => Cow::Borrowed(r.get()),
+            Id::Line(n) => Cow::Owned(n.to_string()),
+        }
+    }
+
+    /// The id as a CSV cell: a string's text, any other value's JSON text.
+    pub fn csv(&self) -> String {
+        match self {
+            Id::Raw(r) if r.get().starts_with('"') => {
+                serde_json::from_str::<String>(r.get()).unwrap_or_else(|_| r.get().to_string())
+            }
+            other => other.json().into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Id {
+    /// The JSON text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.json())
+    }
+}
+
+impl PartialEq for Id {
+    fn eq(&self, other: &Id) -> bool {
+        self.json() == other.json()
+    }
+}
+
+impl PartialEq<Value> for Id {
+    fn eq(&self, other: &Value) -> bool {
+        self.to_value() == *other
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Id::Raw(r) => r.serialize(s),
+            Id::Line(n) => s.serialize_u64(*n),
+        }
+    }
+}
+
 /// A parsed input record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputRecord<'a> {
-    /// The id field's value as given (string, number, anything), or the line number.
-    pub id: Value,
+    /// The id field's value as written (string, number, anything), or the line number.
+    pub id: Id,
     /// The text, borrowed from the line when it has no escapes.
     pub text: Cow<'a, str>,
 }
 
-/// A record that could not be scored: its id when it was readable, and why.
+/// A record that could not be scored: its id when it could be read, its line, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordError {
-    /// The id field's value, or the line number.
-    pub id: Value,
+    /// The record's id: its id field when it could be read (the line number when the record
+    /// has no id field, as for a scored record), `None` when the line is not JSON enough to
+    /// tell.
+    pub id: Option<Id>,
+    /// The 1-based line number.
+    pub line: u64,
     /// `line 1234: expected value at column 17`.
     pub message: String,
 }
@@ -120,20 +204,51 @@ pub fn parse_record<'a>(
         .and_then(|p| de.end().map(|_| p));
     match parsed {
         Ok(p) => {
-            let id = p.id.unwrap_or_else(|| Value::from(line_no));
+            let id = p.id.map_or(Id::Line(line_no), Id::Raw);
             match p.text {
-                Some(text) => Ok(InputRecord { id, text }),
+                Some(Ok(text)) => Ok(InputRecord { id, text }),
+                Some(Err(what)) => Err(RecordError {
+                    id: Some(id),
+                    line: line_no,
+                    message: format!("line {line_no}: field '{}': {what}", fields.text),
+                }),
                 None => Err(RecordError {
-                    id,
+                    id: Some(id),
+                    line: line_no,
                     message: format!("line {line_no}: no field '{}'", fields.text),
                 }),
             }
         }
         Err(e) => Err(RecordError {
-            id: Value::from(line_no),
+            // Not valid JSON: the id is still read when it comes before the fault.
+            id: id_before_error(line, &e, fields),
+            line: line_no,
             message: json_error(line_no, &e),
         }),
     }
+}
+
+/// The id of a line that is not valid JSON, when a complete id field comes before the error.
+fn id_before_error(line: &str, e: &serde_json::Error, fields: &Fields) -> Option<Id> {
+    // serde_json's column is 1-based, in bytes, on this one line.
+    let upto = if e.line() == 1 {
+        e.column().saturating_sub(1).min(line.len())
+    } else {
+        line.len()
+    };
+    let mut end = upto;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let only_id = Fields {
+        text: "\u{0}never a field".to_string(),
+        id: fields.id.clone(),
+    };
+    match parse_truncated_record(line[..end].as_bytes(), 0, &only_id) {
+        Ok(r) => Some(r.id),
+        Err(e) => e.id,
+    }
+    .filter(|id| !matches!(id, Id::Line(_)))
 }
 
 /// Parse one JSON Lines record as [`read_line_capped`] kept it: `raw` is the kept part of the
@@ -159,10 +274,19 @@ pub fn parse_line<'a>(
     }
     match line_str(raw, line_no) {
         Ok(s) => parse_record(s, line_no, fields),
-        Err(message) => Err(RecordError {
-            id: Value::from(line_no),
-            message,
-        }),
+        Err(message) => {
+            // The id is still read (the bad bytes replaced).
+            let lossy = line_lossy(raw);
+            let id = match parse_record(&lossy, line_no, fields) {
+                Ok(r) => Some(r.id),
+                Err(e) => e.id,
+            };
+            Err(RecordError {
+                id,
+                line: line_no,
+                message,
+            })
+        }
     }
 }
 
@@ -206,8 +330,9 @@ struct RecordSeed<'f> {
 }
 
 struct Parsed<'a> {
-    id: Option<Value>,
-    text: Option<Cow<'a, str>>,
+    id: Option<Box<RawValue>>,
+    /// The text, or why the field is not one (the rest of the record is still read).
+    text: Option<Result<Cow<'a, str>, String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
@@ -234,7 +359,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         })? {
             match key {
                 Key::Text => p.text = Some(map.next_value::<TextValue<'de>>()?.0),
-                Key::Id => p.id = Some(map.next_value::<Value>()?),
+                Key::Id => p.id = Some(map.next_value::<Box<RawValue>>()?),
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -277,27 +402,56 @@ impl Visitor<'_> for KeySeed<'_> {
     }
 }
 
-struct TextValue<'a>(Cow<'a, str>);
+/// A text field: a string, or (any other JSON value, read through) what it is instead.
+struct TextValue<'a>(Result<Cow<'a, str>, String>);
 
 impl<'de> de::Deserialize<'de> for TextValue<'de> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
+        fn not_a_string<T>(what: de::Unexpected) -> Result<TextValue<'static>, T> {
+            Ok(TextValue(Err(format!(
+                "invalid type: {what}, expected a string"
+            ))))
+        }
         impl<'de> Visitor<'de> for V {
             type Value = TextValue<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(TextValue(Cow::Borrowed(v)))
+                Ok(TextValue(Ok(Cow::Borrowed(v))))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(TextValue(Cow::Owned(v.to_string())))
+                Ok(TextValue(Ok(Cow::Owned(v.to_string()))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(TextValue(Cow::Owned(v)))
+                Ok(TextValue(Ok(Cow::Owned(v))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                not_a_string(de::Unexpected::Other("null"))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                not_a_string(de::Unexpected::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                not_a_string(de::Unexpected::Signed(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                not_a_string(de::Unexpected::Unsigned(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                not_a_string(de::Unexpected::Float(v))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                not_a_string(de::Unexpected::Seq)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                not_a_string(de::Unexpected::Map)
             }
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 
@@ -317,11 +471,12 @@ pub fn parse_truncated_record(
         s: prefix.as_bytes(),
         i: 0,
     };
-    let fail = |id: Option<Value>, what: String| RecordError {
-        id: id.unwrap_or_else(|| Value::from(line_no)),
+    let fail = |id: Option<Id>, what: String| RecordError {
+        id,
+        line: line_no,
         message: format!("line {line_no}: {what}"),
     };
-    let mut id: Option<Value> = None;
+    let mut id: Option<Id> = None;
     let mut text: Option<String> = None;
     sc.ws();
     if sc.peek() != Some(b'{') {
@@ -371,7 +526,7 @@ pub fn parse_truncated_record(
         } else {
             let complete = sc.skip_value();
             if key == fields.id && complete {
-                id = serde_json::from_str(&prefix[start..sc.i]).ok();
+                id = Id::from_json(&prefix[start..sc.i]);
                 if text.is_some() {
                     break;
                 }
@@ -388,7 +543,7 @@ pub fn parse_truncated_record(
     }
     match text {
         Some(t) => Ok(InputRecord {
-            id: id.unwrap_or_else(|| Value::from(line_no)),
+            id: id.unwrap_or(Id::Line(line_no)),
             text: Cow::Owned(t),
         }),
         None => Err(fail(
@@ -596,12 +751,17 @@ impl Counts {
 /// One output record: a scored document, or an error in its place.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record<'a> {
-    /// The record's id (JSON Lines input).
+    /// The record's id (JSON Lines input); `Some(None)` writes `"id": null` (an error
+    /// record whose id could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'a Value>,
+    pub id: Option<Option<&'a Id>>,
     /// The file (plain-text input, or the JSON Lines file when several inputs are given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<&'a str>,
+    /// The 1-based line of a JSON Lines record that could not be scored (error records
+    /// always carry it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// Faithfulness score, 0 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
@@ -646,15 +806,16 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// The record of a scored document.
     pub fn scored(
-        id: Option<&'a Value>,
+        id: Option<&'a Id>,
         path: Option<&'a str>,
         report: &'a Report,
         mode: FindingsMode,
         threshold: Option<f64>,
     ) -> Record<'a> {
         Record {
-            id,
+            id: id.map(Some),
             path,
+            line: None,
             score: Some(report.score),
             words: Some(report.words),
             counts: Some(Counts::of(&report.findings)),
@@ -671,10 +832,11 @@ impl<'a> Record<'a> {
     }
 
     /// The record of a document that could not be scored.
-    pub fn failed(id: Option<&'a Value>, path: Option<&'a str>, error: String) -> Record<'a> {
+    pub fn failed(id: Option<&'a Id>, path: Option<&'a str>, error: String) -> Record<'a> {
         Record {
-            id,
+            id: id.map(Some),
             path,
+            line: None,
             score: None,
             words: None,
             counts: None,
@@ -687,6 +849,16 @@ impl<'a> Record<'a> {
             truncated: None,
             skipped: None,
             error: Some(error),
+        }
+    }
+
+    /// The record of a JSON Lines record that could not be scored: its id when it could be
+    /// read (`"id": null` otherwise) and its line.
+    pub fn failed_line(err: &'a RecordError, path: Option<&'a str>) -> Record<'a> {
+        Record {
+            id: Some(err.id.as_ref()),
+            line: Some(err.line),
+            ..Record::failed(None, path, err.message.clone())
         }
     }
 
@@ -703,11 +875,7 @@ impl<'a> Record<'a> {
 
     /// Append one CSV row (columns as in [`CSV_HEADER`]) with its newline.
     pub fn write_csv(&self, out: &mut Vec<u8>) {
-        let id = match self.id {
-            None => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-        };
+        let id = self.id.flatten().map(Id::csv).unwrap_or_default();
         let mut cols: Vec<Cow<str>> = vec![
             csv_field(&id),
             csv_field(self.path.unwrap_or("")),
@@ -738,6 +906,10 @@ impl<'a> Record<'a> {
         };
         cols.push(csv_field(&notice));
         cols.push(csv_field(self.error.as_deref().unwrap_or("")));
+        cols.push(
+            self.line
+                .map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())),
+        );
         cols.push(Cow::Borrowed(self.language.map_or("", |l| l.main.as_str())));
         cols.push(csv_field(self.verdict.unwrap_or("")));
         out.extend_from_slice(cols.join(",").as_bytes());
@@ -747,7 +919,7 @@ impl<'a> Record<'a> {
 
 /// The CSV header row (with its newline).
 pub const CSV_HEADER: &str =
-    "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,language,verdict\n";
+    "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,line,language,verdict\n";
 
 /// Quote a CSV field when needed (RFC 4180).
 fn csv_field(s: &str) -> Cow<'_, str> {
@@ -793,7 +965,37 @@ mod tests {
             id: "url".into(),
         };
         let r = parse_record(r#"{"text":"no","body":"yes","url":"http://x"}"#, 1, &f).unwrap();
-        assert_eq!((r.id, r.text.as_ref()), (json!("http://x"), "yes"));
+        assert_eq!(r.id, json!("http://x"));
+        assert_eq!(r.text, "yes");
+    }
+
+    #[test]
+    fn ids_are_kept_verbatim() {
+        let f = Fields::default();
+        for id in [
+            "123456789012345678901234567890",
+            "-98765432109876543210",
+            "18446744073709551616",
+            "1.50",
+            "1e400",
+            r#""caf\u00e9""#,
+            r#"{"a": [1, 2]}"#,
+        ] {
+            let line = format!(r#"{{"id": {id}, "text": "x"}}"#);
+            let r = parse_record(&line, 1, &f).unwrap();
+            assert_eq!(r.id.to_string(), id);
+            let report = crate::Checker::builder().build().unwrap().check("x");
+            let out = Record::scored(Some(&r.id), None, &report, FindingsMode::None, None);
+            assert!(
+                out.to_json().starts_with(&format!(r#"{{"id":{id},"#)),
+                "{}",
+                out.to_json()
+            );
+        }
+        let r = parse_record(r#"{"id": "a,b", "text": "x"}"#, 1, &f).unwrap();
+        assert_eq!(r.id.csv(), "a,b");
+        let r = parse_record(r#"{"text": "x"}"#, 7, &f).unwrap();
+        assert_eq!(r.id.to_string(), "7");
     }
 
     #[test]
@@ -801,20 +1003,26 @@ mod tests {
         let f = Fields::default();
         let e = parse_record(r#"{"id": 1, "text": }"#, 1234, &f).unwrap_err();
         assert_eq!(e.message, "line 1234: expected value at column 19");
-        assert_eq!(e.id, json!(1234));
+        assert_eq!(e.id.unwrap(), json!(1), "read before the fault");
+        assert_eq!(e.line, 1234);
         let e = parse_record(r#"{"id": "x", "body": "t"}"#, 5, &f).unwrap_err();
         assert_eq!(e.message, "line 5: no field 'text'");
-        assert_eq!(e.id, json!("x"));
+        assert_eq!(e.id.unwrap(), json!("x"));
         let e = parse_record(r#"{"text": 5}"#, 2, &f).unwrap_err();
-        assert!(e
-            .message
-            .starts_with("line 2: invalid type: integer `5`, expected a string"));
+        assert!(
+            e.message
+                .starts_with("line 2: field 'text': invalid type: integer `5`, expected a string"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.id.unwrap(), json!(2), "no id field: the line number");
         let e = parse_record(r#"[1]"#, 2, &f).unwrap_err();
         assert!(
             e.message.contains("expected a JSON object"),
             "{}",
             e.message
         );
+        assert_eq!(e.id, None, "no id can be read");
         let e = parse_record(r#"{"text": "a"} x"#, 9, &f).unwrap_err();
         assert!(
             e.message.starts_with("line 9: trailing characters"),
@@ -825,6 +1033,42 @@ mod tests {
             line_str(b"{\"text\": \"\xff\"}", 4).unwrap_err(),
             "line 4: invalid UTF-8 at column 11"
         );
+    }
+
+    #[test]
+    fn error_records_keep_the_id_and_carry_the_line() {
+        let f = Fields::default();
+        // The issue's case: JSON that parses, a text that cannot be used.
+        for (line, id) in [
+            (r#"{"id": 3, "text": null}"#, "3"),
+            (r#"{"text": [1, {"a": 2}], "id": "k"}"#, r#""k""#),
+            (
+                r#"{"id": 99999999999999999999999, "text": {}}"#,
+                "99999999999999999999999",
+            ),
+            (r#"{"id": 3, "text": "unclosed"#, "3"),
+        ] {
+            let e = parse_record(line, 4, &f).unwrap_err();
+            assert_eq!(
+                e.id.as_ref().map(|i| i.to_string()).as_deref(),
+                Some(id),
+                "{line}"
+            );
+            let rec = Record::failed_line(&e, None);
+            let json = rec.to_json();
+            assert!(
+                json.starts_with(&format!(r#"{{"id":{id},"line":4,"error":"line 4: "#)),
+                "{json}"
+            );
+        }
+        let e = parse_record("not json", 6, &f).unwrap_err();
+        assert_eq!(
+            Record::failed_line(&e, None).to_json(),
+            r#"{"id":null,"line":6,"error":"line 6: expected ident at column 2"}"#
+        );
+        let raw = b"{\"id\": 8, \"text\": \"a\xff\"} x";
+        let e = parse_line(raw, raw.len(), 2, &f).unwrap_err();
+        assert_eq!(e.id.unwrap().to_string(), "8");
     }
 
     #[test]
@@ -859,7 +1103,8 @@ mod tests {
         assert_eq!(r.text, "caf\u{e9} \"quoted\" and more");
         // Cut inside an escape and inside a multi-byte character.
         let r = parse_truncated_record(br#"{"text": "ab\u00"#, 8, &f).unwrap();
-        assert_eq!((r.id, r.text.as_ref()), (json!(8), "ab"));
+        assert_eq!(r.id, json!(8));
+        assert_eq!(r.text, "ab");
         let r = parse_truncated_record(
             "{\"text\": \"x\u{e9}".as_bytes().split_last().unwrap().1,
             8,
@@ -907,14 +1152,14 @@ mod tests {
 
     #[test]
     fn csv_rows_quote() {
-        let id = json!("a,\"b\"");
+        let id = Id::from_json(r#""a,\"b\"""#).unwrap();
         let r = Record::failed(Some(&id), None, "line 3: bad\nthing".into());
         let mut out = Vec::new();
         r.write_csv(&mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "\"a,\"\"b\"\"\",,,,,,,,,,,\"line 3: bad\nthing\",,\n"
+            "\"a,\"\"b\"\"\",,,,,,,,,,,\"line 3: bad\nthing\",,,\n"
         );
-        assert_eq!(CSV_HEADER.matches(',').count(), 13);
+        assert_eq!(CSV_HEADER.matches(',').count(), 14);
     }
 }

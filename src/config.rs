@@ -29,6 +29,7 @@
 //! applies (see [`discover`]).
 
 use crate::finding::{Category, Severity};
+use crate::rules::pack::LineIndex;
 use crate::rules::RuleTable;
 use crate::text::markup::{self, Format, MarkupOptions};
 use crate::{Checker, CheckerBuilder, Document, Finding, Report};
@@ -211,7 +212,7 @@ struct RawFile {
     fix_min_confidence: Option<Spanned<f64>>,
     html_main_only: Option<bool>,
     rule_packs: Option<Vec<String>>,
-    allow: Option<Vec<String>>,
+    allow: Option<Spanned<Vec<String>>>,
     exclude: Option<Spanned<Vec<String>>>,
     categories: Option<RawCategories>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
@@ -226,33 +227,68 @@ struct RawOverride {
     fail_under: Option<Spanned<f64>>,
     fix_min_confidence: Option<Spanned<f64>>,
     html_main_only: Option<bool>,
-    allow: Option<Vec<String>>,
+    allow: Option<Spanned<Vec<String>>>,
     categories: Option<RawCategories>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
-/// 1-based line of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// The largest configuration file read (a larger one, or a device such as `/dev/zero`, is an
+/// error, not a read without end).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Read a configuration file of at most [`MAX_CONFIG_BYTES`].
+fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    if f.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("cannot read: is a folder".to_string());
+    }
+    let mut buf = Vec::new();
+    f.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if buf.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "larger than {} MiB: not a configuration file",
+            MAX_CONFIG_BYTES >> 20
+        ));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        format!(
+            "cannot read: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Find the nearest configuration file: `.unspun.toml` in `dir` or a parent folder. The walk
-/// stops at a repository root (a folder holding `.git`).
+/// stops at the nearest repository root (a folder holding `.git`) or the home folder
+/// (`$HOME`), whichever comes first, included; for a folder below neither, at the current
+/// folder if it is below that, else only the folder itself is looked in. So a `.unspun.toml`
+/// in `/`, `/tmp` or another user's folder above never switches rules off unnoticed.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    let mut d = Some(dir);
-    while let Some(here) = d {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    let cwd = std::env::current_dir().ok();
+    discover_within(dir, home.as_deref(), cwd.as_deref())
+}
+
+/// [`discover`] with the home and current folders given.
+pub fn discover_within(dir: &Path, home: Option<&Path>, cwd: Option<&Path>) -> Option<PathBuf> {
+    let last = dir
+        .ancestors()
+        .find(|a| a.join(".git").exists() || Some(*a) == home)
+        .or_else(|| cwd.filter(|c| dir.starts_with(c)))
+        .unwrap_or(dir);
+    for here in dir.ancestors() {
         let candidate = here.join(FILE_NAME);
         if candidate.is_file() {
             return Some(candidate);
         }
-        if here.join(".git").exists() {
-            return None;
+        if here == last {
+            break;
         }
-        d = here.parent();
     }
     None
 }
@@ -261,12 +297,12 @@ impl Config {
     /// Read and parse a configuration file.
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
         let label = path.display().to_string();
-        let src = std::fs::read_to_string(path).map_err(|e| {
+        let src = read_capped(path).map_err(|message| {
             vec![ConfigError {
                 file: label.clone(),
                 line: 0,
                 key: None,
-                message: format!("cannot read: {e}"),
+                message,
             }]
         })?;
         let dir = path
@@ -294,8 +330,9 @@ impl Config {
             key: key.map(str::to_string),
             message,
         };
+        let index = LineIndex::new(src);
         let raw: RawFile = toml::from_str(src).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(src, s.start));
+            let line = e.span().map_or(0, |s| index.line(s.start));
             let msg = e.message().to_string();
             // serde says "unknown field `x`, expected one of …": name the key.
             let key = msg
@@ -319,7 +356,7 @@ impl Config {
         let mut settings = Settings::default();
         fill_settings(
             &mut settings,
-            src,
+            &index,
             &mut rule_refs,
             &mut errors,
             &err,
@@ -335,9 +372,9 @@ impl Config {
         );
         let mut overrides = Vec::new();
         for o in raw.overrides.unwrap_or_default() {
-            let line = line_of(src, o.span().start);
+            let line = index.line(o.span().start);
             let o = o.into_inner();
-            let files_line = line_of(src, o.files.span().start);
+            let files_line = index.line(o.files.span().start);
             let files = o.files.into_inner();
             if files.is_empty() {
                 errors.push(err(
@@ -350,7 +387,7 @@ impl Config {
             let mut s = Settings::default();
             fill_settings(
                 &mut s,
-                src,
+                &index,
                 &mut rule_refs,
                 &mut errors,
                 &err,
@@ -376,7 +413,7 @@ impl Config {
         }
         let (exclude, exclude_matcher) = match raw.exclude {
             Some(x) => {
-                let line = line_of(src, x.span().start);
+                let line = index.line(x.span().start);
                 let globs = x.into_inner();
                 let gs = glob_set(&globs, line, "exclude", &err, &mut errors);
                 let m = gs.build().unwrap_or_else(|e| {
@@ -576,14 +613,14 @@ struct RawLevel {
     fail_under: Option<Spanned<f64>>,
     fix_min_confidence: Option<Spanned<f64>>,
     html_main_only: Option<bool>,
-    allow: Option<Vec<String>>,
+    allow: Option<Spanned<Vec<String>>>,
     categories: Option<RawCategories>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 fn fill_settings(
     s: &mut Settings,
-    src: &str,
+    index: &LineIndex,
     rule_refs: &mut Vec<(String, usize)>,
     errors: &mut Vec<ConfigError>,
     err: &dyn Fn(usize, Option<&str>, String) -> ConfigError,
@@ -593,7 +630,7 @@ fn fill_settings(
         match Severity::parse(m.get_ref()) {
             Some(sev) => s.min_severity = Some(sev),
             None => errors.push(err(
-                line_of(src, m.span().start),
+                index.line(m.span().start),
                 Some("min-severity"),
                 format!("`{}` is not a severity (info, warning, error)", m.get_ref()),
             )),
@@ -606,7 +643,7 @@ fn fill_settings(
             Some(v)
         } else {
             errors.push(err(
-                line_of(src, f.span().start),
+                index.line(f.span().start),
                 Some(key),
                 format!("{v} is not {what} between {lo} and {hi}"),
             ));
@@ -620,12 +657,34 @@ fn fill_settings(
         s.fix_min_confidence = in_range(f, "fix-min-confidence", 0.0, 1.0, "a confidence");
     }
     s.html_main_only = raw.html_main_only;
-    s.allow = raw
-        .allow
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|a| !a.trim().is_empty())
-        .collect();
+    if let Some(allow) = raw.allow {
+        use crate::text::allow::{MAX_ENTRIES, MAX_ENTRY_BYTES};
+        let line = index.line(allow.span().start);
+        let allow = allow.into_inner();
+        if allow.len() > MAX_ENTRIES {
+            errors.push(err(
+                line,
+                Some("allow"),
+                format!("{} entries (at most {MAX_ENTRIES})", allow.len()),
+            ));
+        }
+        for a in allow.iter().filter(|a| a.len() > MAX_ENTRY_BYTES) {
+            let head: String = a.chars().take(40).collect();
+            errors.push(err(
+                line,
+                Some("allow"),
+                format!(
+                    "entry \"{head}…\" is {} bytes long (at most {MAX_ENTRY_BYTES}: a word or a phrase)",
+                    a.len()
+                ),
+            ));
+        }
+        s.allow = allow
+            .into_iter()
+            .filter(|a| !a.trim().is_empty() && a.len() <= MAX_ENTRY_BYTES)
+            .take(MAX_ENTRIES)
+            .collect();
+    }
     if let Some(c) = raw.categories {
         for (cat, v) in [
             (Category::Swap, c.swap),
@@ -640,7 +699,7 @@ fn fill_settings(
         }
     }
     for (k, v) in raw.rules.unwrap_or_default() {
-        let line = line_of(src, k.span().start);
+        let line = index.line(k.span().start);
         let id = k.into_inner();
         match RuleSetting::parse(v.get_ref()) {
             Some(set) => {
@@ -698,15 +757,7 @@ impl Effective {
             }
         }
         if !self.allow.is_empty() && !findings.is_empty() {
-            let allowed = allowed_spans(text, &self.allow);
-            findings.retain(|f| {
-                let t = f.text.trim();
-                !self
-                    .allow
-                    .iter()
-                    .any(|a| a.trim().to_lowercase() == t.to_lowercase())
-                    && !allowed.iter().any(|r| r.start <= f.start && f.end <= r.end)
-            });
+            crate::text::allow::AllowList::new(&self.allow).retain(findings, text);
         }
     }
 
@@ -741,23 +792,6 @@ impl Effective {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
-}
-
-/// Original byte ranges of every occurrence of an allowed phrase (case-insensitive, any run
-/// of white space between its words).
-fn allowed_spans(text: &str, allow: &[String]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    for a in allow {
-        let words: Vec<String> = a.split_whitespace().map(regex::escape).collect();
-        if words.is_empty() {
-            continue;
-        }
-        let pattern = format!("(?i){}", words.join(r"\s+"));
-        if let Ok(re) = regex::Regex::new(&pattern) {
-            out.extend(re.find_iter(text).map(|m| m.range()));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -863,6 +897,67 @@ mod tests {
         assert_eq!(found(&["Dentro Cafe"]), ["Dentro", "thatRussia"]);
         assert_eq!(found(&["dentro 2017"]), ["thatRussia"]);
         assert_eq!(found(&["DENTRO"]), ["thatRussia"]);
+    }
+
+    #[test]
+    fn discovery_stops_at_the_repository_the_home_or_the_current_folder() {
+        let root = std::env::temp_dir().join(format!("unspun-discover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let deep = root.join("outside/a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        // A configuration planted high up (as in /tmp or /) is not picked up from below...
+        std::fs::write(root.join(FILE_NAME), "").unwrap();
+        assert_eq!(discover_within(&deep, None, None), None);
+        // ...but one in the folder itself is, and so is one up to home or the current folder.
+        std::fs::write(deep.join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover_within(&deep, None, None),
+            Some(deep.join(FILE_NAME))
+        );
+        std::fs::remove_file(deep.join(FILE_NAME)).unwrap();
+        let home = root.join("outside");
+        std::fs::write(home.join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover_within(&deep, Some(&home), None),
+            Some(home.join(FILE_NAME))
+        );
+        assert_eq!(
+            discover_within(&deep, None, Some(&home)),
+            Some(home.join(FILE_NAME))
+        );
+        assert_eq!(discover_within(&deep, None, Some(&deep)), None);
+        // A repository root stops the walk: above it nothing is read, below it everything is
+        // (from a subfolder as the current folder too).
+        std::fs::create_dir(root.join("outside/a/.git")).unwrap();
+        assert_eq!(discover_within(&deep, Some(&home), None), None);
+        std::fs::write(root.join("outside/a").join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover_within(&deep, None, Some(&deep)),
+            Some(root.join("outside/a").join(FILE_NAME))
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn allow_lists_are_bounded() {
+        let long = "x".repeat(crate::text::allow::MAX_ENTRY_BYTES + 1);
+        let e = parse(&format!(
+            "min-severity = \"info\"\nallow = [\"ok\", \"{long}\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].key.as_deref()), (2, Some("allow")));
+        assert!(e[0].message.contains("bytes long"), "{}", e[0]);
+        let many: Vec<String> = (0..=crate::text::allow::MAX_ENTRIES)
+            .map(|i| format!("\"w{i}\""))
+            .collect();
+        let e = parse(&format!("allow = [{}]\n", many.join(", "))).unwrap_err();
+        assert!(e[0].message.contains("at most 10000"), "{}", e[0]);
+        // In overrides too.
+        let e = parse(&format!(
+            "[[overrides]]\nfiles = [\"*.md\"]\nallow = [\"{long}\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].line, 3);
     }
 
     #[test]

@@ -202,7 +202,7 @@ impl CheckerBuilder {
                 errors.append(&mut e);
             }
         }
-        let before_dirs: Vec<(String, String)> = table
+        let before_dirs: std::collections::HashSet<(String, String)> = table
             .rules
             .iter()
             .map(|r| (r.id.clone(), r.file.clone()))
@@ -223,16 +223,15 @@ impl CheckerBuilder {
             .filter(|&i| {
                 let r = &table.rules[i];
                 matches!(r.origin, rules::Origin::Pack(_))
-                    && !before_dirs
-                        .iter()
-                        .any(|(id, f)| *id == r.id && *f == r.file)
+                    && !before_dirs.contains(&(r.id.clone(), r.file.clone()))
             })
             .collect();
-        let enabled: Vec<bool> = table
+        let disabled: std::collections::HashSet<&String> = table.disabled.iter().collect();
+        let mut enabled: Vec<bool> = table
             .rules
             .iter()
             .map(|r| {
-                (!table.disabled.contains(&r.id) || self.enable_rules.contains(&r.id))
+                (!disabled.contains(&r.id) || self.enable_rules.contains(&r.id))
                     && !self.disable_rules.contains(&r.id)
                     && !self.disable_categories.contains(&r.category)
             })
@@ -242,18 +241,25 @@ impl CheckerBuilder {
             .iter()
             .map(|r| self.severity.get(&r.id).copied().unwrap_or(r.severity))
             .collect();
-        // Patterns of the packs that loaded are compiled even when another pack failed, so
-        // every error of every pack is reported at once.
+        // Patterns of the rules that loaded are compiled (and their examples verified below)
+        // even when another rule or pack failed, so every error is reported at once.
         let mut detectors = match detect::compile_packs(&table, &|i| enabled[i]) {
             Ok(d) => d,
             Err(mut e) => {
+                // The rules whose patterns failed are left out and the rest compiled again,
+                // so that their examples are still verified.
+                let failed: std::collections::HashSet<String> =
+                    e.iter().filter_map(|x| x.rule.clone()).collect();
                 errors.append(&mut e);
-                Vec::new()
+                for (on, r) in enabled.iter_mut().zip(&table.rules) {
+                    *on &= !failed.contains(&r.id);
+                }
+                match detect::compile_packs(&table, &|i| enabled[i]) {
+                    Ok(d) if !failed.is_empty() => d,
+                    _ => return Err(errors),
+                }
             }
         };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         for (b, make) in detect::BUILTINS {
             let i = table
                 .rules
@@ -278,7 +284,7 @@ impl CheckerBuilder {
             max_findings: None,
             passage_rule,
         };
-        let errors = checker.verify_examples(&user_rules);
+        errors.append(&mut checker.verify_examples(&user_rules));
         if !errors.is_empty() {
             return Err(errors);
         }

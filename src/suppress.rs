@@ -166,6 +166,12 @@ pub fn apply(
     if dirs.is_empty() {
         return Vec::new();
     }
+    // A directive is not prose: in plain text its comment would be checked like the rest
+    // (directives are sorted and do not overlap).
+    findings.retain(|f| {
+        let k = dirs.partition_point(|d| d.start < f.end.max(f.start + 1));
+        !(k > 0 && dirs[k - 1].end > f.start)
+    });
     // Regions: (directive index, selector or None for all, start, end).
     struct Region {
         dir: usize,
@@ -304,6 +310,18 @@ mod tests {
             .collect();
         assert_eq!(lines, [3]);
         assert!(u.is_empty());
+        // The directive's own line is not checked as prose.
+        for d in [
+            "# unspun-disable-next-line",
+            "// unspun-disable-next-line glue.joined-words, garble",
+            "#unspun-disable swap",
+            "# unspun-enable",
+        ] {
+            let t = format!("{d}\nHe said thatRussia was ready.\n");
+            let (f, _) = run(&t, Format::Plain);
+            let on_it: Vec<_> = f.iter().filter(|f| f.line == 1).collect();
+            assert!(on_it.is_empty(), "{d}: {on_it:?}");
+        }
         // In Markdown `#` is a heading, not a comment.
         let (f, _) = run(text, Format::Markdown);
         assert_eq!(

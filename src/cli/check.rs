@@ -5,7 +5,7 @@
 //! documents in input order through a [`Sink`], which adds what a format needs around them
 //! (the JSON array, the Checkstyle root, the one SARIF log).
 
-use super::atomic::{AtomicFile, Output};
+use super::atomic::{self, Output, RewriteError};
 use super::input::{self, Content, Input};
 use super::project::{ConfigArgs, Ctx, Resolver};
 use super::{parse_size, write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -126,6 +126,9 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// Say on standard error which configuration file applies to the inputs.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Check at most this much of each input (bytes; K, M, G suffixes): a larger one is
     /// checked on its first part (cut on a character boundary) with a notice, and never
     /// rewritten by --fix.
@@ -167,6 +170,8 @@ struct Done {
 /// Writes rendered documents and what a format needs around them.
 struct Sink {
     format: Format,
+    /// The configuration files that applied (SARIF run properties).
+    configs: Vec<String>,
     out: Output,
     first: bool,
     collected: Vec<Report>,
@@ -178,6 +183,7 @@ impl Sink {
     fn new(format: Format, out: Output) -> Sink {
         let mut s = Sink {
             format,
+            configs: Vec::new(),
             out,
             first: true,
             collected: Vec::new(),
@@ -214,10 +220,11 @@ impl Sink {
             Format::Checkstyle => write_out(&mut self.out, report::CHECKSTYLE_FOOTER),
             Format::Sarif => {
                 let empty = RuleTable::default();
-                let s = report::sarif(
+                let s = report::sarif_with(
                     &self.collected,
                     rules.unwrap_or(&empty),
                     env!("CARGO_PKG_VERSION"),
+                    Some(serde_json::json!({ "configFiles": self.configs })),
                 );
                 write_out(&mut self.out, &s);
             }
@@ -262,6 +269,16 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
+    // `unspun check` with no path reads standard input; on a terminal that would wait
+    // silently for typing: show the usage instead.
+    if args.paths == ["-"] && std::io::stdin().is_terminal() && !std::env::args().any(|a| a == "-")
+    {
+        eprintln!(
+            "unspun check: no input (give files or folders, or `-` to read standard input)\n\n\
+             Usage: unspun check [OPTIONS] [PATH]...\n\nFor more information, try '--help'."
+        );
+        return EXIT_ERROR;
+    }
     let excludes =
         input::Excludes::new(args.config.config.as_deref(), args.config.no_config).into_fn();
     let walked = input::collect_with(&args.paths, &args.walk, Some(excludes));
@@ -278,11 +295,15 @@ pub fn run(args: CheckArgs) -> i32 {
         eprintln!("error: --fix cannot rewrite standard input (use --diff)");
         return EXIT_ERROR;
     }
+    // Colour only where a person reads it: a terminal on standard output, never `-o FILE`
+    // or a pipe; `NO_COLOR` (any non-empty value) turns `auto` off.
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let opts = Opts {
@@ -331,6 +352,24 @@ pub fn run(args: CheckArgs) -> i32 {
     if jobs.is_empty() && !reported.is_empty() {
         return EXIT_ERROR;
     }
+    // Which configuration applied (each once, in input order).
+    let mut configs: Vec<Option<String>> = Vec::new();
+    for (inp, ctx) in &jobs {
+        let file = ctx.config.file.as_ref().map(|f| input::display_path(f));
+        if !configs.contains(&file) {
+            if args.verbose {
+                match &file {
+                    Some(f) => eprintln!("config: {f} (first for {})", inp.label()),
+                    None => eprintln!(
+                        "config: none (no .unspun.toml up to the repository root or home folder \
+                         for {}): defaults",
+                        inp.label()
+                    ),
+                }
+            }
+            configs.push(file);
+        }
+    }
     // With no input at all, the SARIF log still lists the rules.
     if first_rules.is_none() && args.format == Format::Sarif {
         let file = resolver.config_file(None);
@@ -359,6 +398,7 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         },
     );
+    sink.configs = configs.into_iter().flatten().collect();
     let mut fail = false;
     let mut all: Vec<Report> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -465,7 +505,7 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
     let (path, label): (Option<&Path>, String) = match inp {
         Input::File(p) => (Some(p), inp.label()),
         Input::Stdin => match &opts.stdin_name {
-            Some(n) => (Some(n.as_path()), n.display().to_string()),
+            Some(n) => (Some(n.as_path()), input::display_path(n)),
             None => (None, inp.label()),
         },
     };
@@ -520,9 +560,10 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
         }
         if !edits.is_empty() {
             let new = fix::apply(text, &edits);
-            // A file checked in part, or with bytes that are not valid, is never rewritten:
-            // the rest (or the bytes as they were) would be lost.
-            let encoded = read.decoded.encode(&new).filter(|_| read.cut.is_none());
+            // A file checked in part, compressed, or with bytes that are not valid, is never
+            // rewritten: the rest (or the bytes as they were) would be lost.
+            let refused = read.not_rewritable();
+            let encoded = read.decoded.encode(&new).filter(|_| refused.is_none());
             let what = if opts.diff {
                 "no diff"
             } else {
@@ -531,22 +572,32 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
             match (encoded, path) {
                 (None, _) => notices.push(format!(
                     "{label}: {what}: {}",
-                    if read.cut.is_some() {
-                        "only its first part was checked"
-                    } else {
-                        "it has bytes that are not valid text (see input.invalid-utf8)"
-                    }
+                    refused.unwrap_or_else(|| {
+                        "it has bytes that are not valid text (see input.invalid-utf8)".into()
+                    })
                 )),
                 (Some(_), _) if opts.diff => {
                     done.diff = fix::unified_diff(&label, text, &new);
                 }
                 (Some(bytes), Some(p)) => {
-                    if let Err(e) = AtomicFile::write(p, &bytes) {
-                        return Outcome::Failed(format!("{label}: cannot write the fixes: {e}"));
+                    let Some(was) = read.fingerprint else {
+                        return Outcome::Failed(format!("{label}: cannot write the fixes"));
+                    };
+                    match atomic::rewrite(p, &bytes, was) {
+                        Ok(()) => {
+                            done.fixed = edits.len();
+                            let checked = check(&new);
+                            return finish(checked, label, &new, &eff, opts, done, notices);
+                        }
+                        Err(RewriteError::Refused(why)) => {
+                            notices.push(format!("{label}: not rewritten: {why}"));
+                        }
+                        Err(RewriteError::Failed(e)) => {
+                            return Outcome::Failed(format!(
+                                "{label}: cannot write the fixes: {e}"
+                            ));
+                        }
                     }
-                    done.fixed = edits.len();
-                    let checked = check(&new);
-                    return finish(checked, label, &new, &eff, opts, done, notices);
                 }
                 (Some(_), None) => {}
             }

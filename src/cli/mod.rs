@@ -56,6 +56,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Find groups of spun copies in a JSON Lines corpus, with each member's faithfulness.
     Cluster(cluster::ClusterArgs),
+    /// Print the licences of unspun and of the data compiled into it.
+    Licenses,
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -135,6 +137,13 @@ pub fn run() -> i32 {
         Command::Compare(a) => compare::run(a),
         Command::Score(a) => score::run(a),
         Command::Cluster(a) => cluster::run(a),
+        Command::Licenses => {
+            write_out(
+                &mut std::io::stdout().lock(),
+                &unspun::rules::licenses::text(),
+            );
+            EXIT_CLEAN
+        }
     }
 }
 

@@ -12,15 +12,14 @@ use super::input::{self, Input};
 use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use unspun::batch::{self, Fields, FindingsMode, InputRecord, Record, RecordError};
+use unspun::batch::{self, Fields, FindingsMode, Id, InputRecord, Record, RecordError};
 use unspun::text::decode::{self, Decoded, DecodedText};
 use unspun::Checker;
 
@@ -431,24 +430,22 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
             }
         };
         let label: Arc<str> = Arc::from(inp.label().as_str());
-        let reader: Box<dyn BufRead> = match &inp {
-            Input::Stdin => Box::new(BufReader::with_capacity(1 << 20, io::stdin())),
-            Input::File(p) => match File::open(p) {
-                Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
-                Err(e) => {
-                    b.failed(&label, None, format!("{label}: cannot read: {e}"));
-                    if b.full() && !b.flush() {
-                        return;
-                    }
-                    continue;
+        // Compressed inputs (gzip, zstd) are read decompressed.
+        let reader: Box<dyn BufRead> = match input::open(&inp) {
+            Ok((r, _)) => r,
+            Err(e) => {
+                b.failed(&label, None, format!("{label}: cannot read: {e}"));
+                if b.full() && !b.flush() {
+                    return;
                 }
-            },
+                continue;
+            }
         };
         let ok = match (cfg.format, &inp) {
             (InputFormat::Jsonl, _) => read_lines(reader, &label, cfg, &mut b),
             (InputFormat::Text, _) => read_text(reader, &label, cfg, &mut b),
             (InputFormat::Auto, Input::File(p)) => {
-                if !walked && is_jsonl_path(p) {
+                if !walked && input::is_jsonl_path(p) {
                     read_lines(reader, &label, cfg, &mut b)
                 } else {
                     read_text(reader, &label, cfg, &mut b)
@@ -476,13 +473,8 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
     b.flush();
 }
 
-fn is_jsonl_path(p: &Path) -> bool {
-    p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
-        ["jsonl", "ndjson", "jsonlines"].contains(&x.to_ascii_lowercase().as_str())
-    })
-}
-
-/// Does the input start (after white space) with `{`? The bytes looked at are put back.
+/// Does the input start (after a UTF-8 byte-order mark and white space) with `{`? The bytes
+/// looked at are put back.
 fn sniff(mut r: Box<dyn BufRead>) -> io::Result<(bool, Box<dyn BufRead>)> {
     let mut seen = Vec::new();
     loop {
@@ -490,7 +482,17 @@ fn sniff(mut r: Box<dyn BufRead>) -> io::Result<(bool, Box<dyn BufRead>)> {
         if avail.is_empty() {
             return Ok((false, Box::new(io::Cursor::new(seen).chain(r))));
         }
-        match avail.iter().position(|c| !c.is_ascii_whitespace()) {
+        // A byte-order mark at the very start is looked through (it is dropped from line 1).
+        let bom = if seen.is_empty() && avail.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        match avail[bom..]
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .map(|i| i + bom)
+        {
             Some(i) => {
                 let json = avail[i] == b'{';
                 if seen.is_empty() {
@@ -645,6 +647,7 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                         }
                         let doc = Doc {
                             id: Some(&rec.id),
+                            line: Some(*line_no),
                             path,
                             text,
                             cut,
@@ -653,7 +656,7 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                         };
                         score_one(ctx, doc, &mut out, &mut stats);
                     }
-                    Err(e) => emit_failed(ctx, Some(&e.id), path, e.message, &mut out, &mut stats),
+                    Err(e) => emit_record_error(ctx, &e, path, &mut out, &mut stats),
                 }
             }
             Item::Text { src, range, cut } => {
@@ -671,6 +674,7 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                             .collect();
                         let doc = Doc {
                             id: None,
+                            line: None,
                             path: Some(src),
                             text: &decoded.text,
                             cut: *cut,
@@ -690,9 +694,18 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 }
             }
             Item::Failed { src, line_no, msg } => {
-                let id = line_no.map(serde_json::Value::from);
                 let path = (line_no.is_none() || ctx.line_paths).then_some(&**src);
-                emit_failed(ctx, id.as_ref(), path, msg.clone(), &mut out, &mut stats);
+                match line_no {
+                    Some(n) => {
+                        let e = RecordError {
+                            id: None,
+                            line: *n,
+                            message: msg.clone(),
+                        };
+                        emit_record_error(ctx, &e, path, &mut out, &mut stats);
+                    }
+                    None => emit_failed(ctx, None, path, msg.clone(), &mut out, &mut stats),
+                }
             }
         }
     }
@@ -705,7 +718,9 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
 
 /// A document to score and what the record says about it besides the score.
 struct Doc<'a> {
-    id: Option<&'a serde_json::Value>,
+    id: Option<&'a Id>,
+    /// The JSON Lines record's line.
+    line: Option<u64>,
     path: Option<&'a str>,
     text: &'a str,
     /// Only the first part of the text is here (`--max-doc-bytes`).
@@ -719,6 +734,7 @@ struct Doc<'a> {
 fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
     let Doc {
         id,
+        line,
         path,
         text,
         cut,
@@ -736,6 +752,14 @@ fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
             let what = PANIC_MSG.with(|m| m.take()).unwrap_or_default();
             let msg =
                 format!("internal error while scoring this document: {what} (please report it)");
+            if let Some(line) = line {
+                let e = RecordError {
+                    id: id.cloned(),
+                    line,
+                    message: msg,
+                };
+                return emit_record_error(ctx, &e, path, out, stats);
+            }
             return emit_failed(ctx, id, path, msg, out, stats);
         }
     };
@@ -799,9 +823,22 @@ fn quiet_panics() {
     }));
 }
 
+/// The error record of a JSON Lines record: its id when it could be read, and its line.
+fn emit_record_error(
+    ctx: &Ctx,
+    e: &RecordError,
+    path: Option<&str>,
+    out: &mut Vec<u8>,
+    stats: &mut Stats,
+) {
+    stats.docs += 1;
+    stats.errors += 1;
+    emit(ctx, &Record::failed_line(e, path), out);
+}
+
 fn emit_failed(
     ctx: &Ctx,
-    id: Option<&serde_json::Value>,
+    id: Option<&Id>,
     path: Option<&str>,
     msg: String,
     out: &mut Vec<u8>,

@@ -61,14 +61,21 @@ pub fn compile_packs(
     table: &RuleTable,
     enabled: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<Box<dyn Detector>>, Vec<PackError>> {
+    // Both compilers run whatever the other says, so every error is reported at once.
     let mut out: Vec<Box<dyn Detector>> = Vec::new();
-    let phrase = PhraseMatcher::compile(table, enabled)?;
-    if !phrase.is_empty() {
-        out.push(Box::new(phrase));
+    let mut errors = Vec::new();
+    match PhraseMatcher::compile(table, enabled) {
+        Ok(phrase) if !phrase.is_empty() => out.push(Box::new(phrase)),
+        Ok(_) => {}
+        Err(mut e) => errors.append(&mut e),
     }
-    let regex = RegexRules::compile(table, enabled)?;
-    if !regex.is_empty() {
-        out.push(Box::new(regex));
+    match RegexRules::compile(table, enabled) {
+        Ok(regex) if !regex.is_empty() => out.push(Box::new(regex)),
+        Ok(_) => {}
+        Err(mut e) => errors.append(&mut e),
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let foreign = ForeignDetector::compile(table, enabled);
     if !foreign.is_empty() {

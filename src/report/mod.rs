@@ -6,7 +6,7 @@ mod sarif;
 
 pub use checkstyle::{checkstyle, checkstyle_file, CHECKSTYLE_FOOTER, CHECKSTYLE_HEADER};
 pub use github::github;
-pub use sarif::sarif;
+pub use sarif::{sarif, sarif_with};
 
 use crate::finding::{Finding, Severity};
 use crate::Report;
@@ -64,8 +64,19 @@ impl Default for HumanOptions {
     }
 }
 
+/// Lines longer than this many bytes are cut to a window around each finding before they are
+/// rendered (each side keeps at least `LONG_LINE_SIDE` bytes, more than the terminal width).
+const LONG_LINE: usize = 1024;
+/// Bytes kept on each side of a finding on a long line.
+const LONG_LINE_SIDE: usize = 320;
+
 /// Human format: every finding as a snippet (`path:line:col`, rule, message, the line with
 /// the span underlined, the suggestion), then a summary line with the score.
+///
+/// Linear in the text and the findings: the line starts are found once, and a finding on a
+/// long line is rendered from a window of that line around it (the renderer cuts long lines
+/// to the terminal width anyway), so a megabyte on one line with a finding every few bytes
+/// costs the same per finding as a short line.
 pub fn human(report: &Report, source: &str, opts: &HumanOptions) -> String {
     let renderer = if opts.color {
         Renderer::styled()
@@ -79,15 +90,40 @@ pub fn human(report: &Report, source: &str, opts: &HumanOptions) -> String {
         .iter()
         .filter(|f| f.severity >= opts.min_severity)
         .collect();
+    // Offsets just after each '\n'.
+    let breaks: Vec<usize> = memchr::memchr_iter(b'\n', source.as_bytes())
+        .map(|i| i + 1)
+        .collect();
+    // annotate-snippets appends `:line:column` itself (from the annotated span).
+    let origin = report.path.as_str();
     for f in &shown {
-        let line_start = source[..f.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[f.end..]
-            .find('\n')
-            .map_or(source.len(), |i| f.end + i);
-        let line = source[line_start..line_end].trim_end_matches('\r');
-        let span = (f.start - line_start).min(line.len())..(f.end - line_start).min(line.len());
-        // annotate-snippets appends `:line:column` itself (from the annotated span).
-        let origin = report.path.clone();
+        let (start, end) = (f.start.min(source.len()), f.end.min(source.len()));
+        // The line holding the start, through the end of the line holding the end.
+        let line_start = match breaks.partition_point(|&b| b <= start) {
+            0 => 0,
+            k => breaks[k - 1],
+        };
+        let line_end = match breaks.get(breaks.partition_point(|&b| b <= end)) {
+            Some(&b) => b - 1,
+            None => source.len(),
+        };
+        let mut line = source[line_start..line_end].trim_end_matches('\r');
+        let mut from = line_start;
+        if line.len() > LONG_LINE {
+            let mut a = start.saturating_sub(LONG_LINE_SIDE).max(line_start);
+            while !source.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = end
+                .saturating_add(LONG_LINE_SIDE)
+                .min(line_start + line.len());
+            while !source.is_char_boundary(b) {
+                b += 1;
+            }
+            line = &source[a..b];
+            from = a;
+        }
+        let span = (start - from).min(line.len())..(end - from).min(line.len());
         let label = match &f.suggestion {
             Some(s) if !s.is_empty() => format!("suggestion: {s}"),
             _ => String::new(),
@@ -104,10 +140,20 @@ pub fn human(report: &Report, source: &str, opts: &HumanOptions) -> String {
         let msg = level.title(&title).id(&f.rule).snippet(
             Snippet::source(line)
                 .line_start(f.line)
-                .origin(&origin)
-                .annotation(level.span(span).label(&label)),
+                .origin(origin)
+                .annotation(level.span(span.clone()).label(&label)),
         );
-        out.push_str(&renderer.render(msg).to_string());
+        let rendered = renderer.render(msg).to_string();
+        if from == line_start {
+            out.push_str(&rendered);
+        } else {
+            // The column annotate-snippets computed counts from the window's start: put the
+            // finding's own column in its place.
+            let col = line[..span.start].chars().count() + 1;
+            let wrong = format!("{origin}:{}:{col}", f.line);
+            let right = format!("{origin}:{}:{}", f.line, f.column);
+            out.push_str(&rendered.replacen(&wrong, &right, 1));
+        }
         out.push_str("\n\n");
     }
     out.push_str(&summary_line(report, shown.len()));
@@ -152,6 +198,42 @@ pub fn summary_line(report: &Report, shown: usize) -> String {
         ));
     }
     line
+}
+
+/// The bytes of a path as the binary shows it: a name that is not plain UTF-8 is shown with
+/// `\\` for a backslash and `\\xNN` for a control character or a byte that is not UTF-8
+/// (anything else after a backslash is kept as it is). A name without a backslash is its own
+/// bytes.
+pub fn unescape_path(shown: &str) -> Vec<u8> {
+    let b = shown.as_bytes();
+    if !b.contains(&b'\\') {
+        return b.to_vec();
+    }
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if b.get(i + 1) == Some(&b'x') {
+                if let (Some(h), Some(l)) = (
+                    b.get(i + 2).copied().and_then(hex),
+                    b.get(i + 3).copied().and_then(hex),
+                ) {
+                    out.push(h << 4 | l);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
 }
 
 /// JSON Lines: one document object per line.

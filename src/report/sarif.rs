@@ -14,10 +14,13 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path as a relative URI reference (`/` separators, unsafe bytes percent-encoded).
+/// A path as a relative URI reference (`/` separators, unsafe bytes percent-encoded). A path
+/// shown with escapes (a file name that is not UTF-8, see [`super::unescape_path`]) is
+/// encoded from its raw bytes, so the URI names the file itself.
 fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.replace('\\', "/").bytes() {
+    for b in super::unescape_path(path) {
+        let b = if b == b'\\' { b'/' } else { b };
         if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
             out.push(b as char);
         } else {
@@ -30,6 +33,22 @@ fn uri(path: &str) -> String {
 /// Render every report as one SARIF log (pretty JSON, ending in a newline). `rules` is the
 /// checker's rule table (every rule is described, so `ruleIndex` is stable).
 pub fn sarif(reports: &[Report], rules: &RuleTable, tool_version: &str) -> String {
+    sarif_with(reports, rules, tool_version, None)
+}
+
+/// [`sarif`] with run `properties` (e.g. the configuration files that applied).
+pub fn sarif_with(
+    reports: &[Report],
+    rules: &RuleTable,
+    tool_version: &str,
+    properties: Option<Value>,
+) -> String {
+    let index: std::collections::HashMap<&str, usize> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
     let descriptors: Vec<Value> = rules
         .rules
         .iter()
@@ -92,7 +111,7 @@ pub fn sarif(reports: &[Report], rules: &RuleTable, tool_version: &str) -> Strin
                     "confidence": f.confidence,
                 },
             });
-            if let Some(i) = rules.rules.iter().position(|r| r.id == f.rule) {
+            if let Some(&i) = index.get(f.rule.as_str()) {
                 result["ruleIndex"] = json!(i);
             }
             if let Some(l) = &f.language {
@@ -113,7 +132,7 @@ pub fn sarif(reports: &[Report], rules: &RuleTable, tool_version: &str) -> Strin
             results.push(result);
         }
     }
-    let log = json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -128,6 +147,9 @@ pub fn sarif(reports: &[Report], rules: &RuleTable, tool_version: &str) -> Strin
             "results": results,
         }],
     });
+    if let Some(p) = properties {
+        log["runs"][0]["properties"] = p;
+    }
     let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
     s.push('\n');
     s
@@ -142,5 +164,9 @@ mod tests {
         assert_eq!(uri("docs/a b.md"), "docs/a%20b.md");
         assert_eq!(uri("dir\\x.txt"), "dir/x.txt");
         assert_eq!(uri("caf\u{e9}.md"), "caf%C3%A9.md");
+        // A name that is not UTF-8, as `check` shows it: its raw bytes.
+        assert_eq!(uri("a\\xff.txt"), "a%FF.txt");
+        assert_eq!(uri("a\\xfe.txt"), "a%FE.txt");
+        assert_eq!(uri("x\\x1b[1m"), "x%1B%5B1m");
     }
 }

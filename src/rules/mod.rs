@@ -3,6 +3,7 @@
 //! Built-in detectors and pack rules share one table of [`Rule`]s, so listing, explaining,
 //! configuring and scoring treat them alike.
 
+pub mod licenses;
 pub mod pack;
 
 use crate::finding::{Category, Severity};
@@ -143,6 +144,8 @@ pub struct RuleTable {
     pub packs: Vec<PackInfo>,
     /// Phrase entries loaded from CSV files, keyed by rule id.
     pub csv_entries: HashMap<String, Vec<(String, String, f64)>>,
+    /// Rule id -> index in `rules` (kept by the `add_*` methods).
+    index: HashMap<String, usize>,
 }
 
 /// A folder's rule packs held in memory: its `*.toml` files and the data files they name, so
@@ -185,34 +188,40 @@ impl PackFiles {
         let mut errors = Vec::new();
         for name in names {
             let label = dir.join(&name).display().to_string();
-            let src = match std::fs::read_to_string(dir.join(&name)) {
+            let src = match read_capped(&dir.join(&name)) {
                 Ok(s) => s,
                 Err(e) => {
-                    errors.push(read_error(label, format!("cannot read: {e}")));
+                    errors.push(read_error(label, e));
                     continue;
                 }
             };
-            // A pack that does not parse is reported when it is added.
-            let named: Vec<(String, usize, String)> = pack::parse(&label, &src)
+            // A pack's errors are reported when it is added; here only the data files that
+            // its readable rules name are looked for.
+            let index = pack::LineIndex::new(&src);
+            // (Parsing is most of the cost of loading: skip it when no rule can name one.)
+            let parsed = src.contains("csv").then(|| pack::parse_all(&label, &src).0);
+            let named: Vec<(String, usize, String)> = parsed
+                .flatten()
                 .map(|p| p.rule)
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|def| {
-                    let line = pack::line_col(&src, def.id.span().start).0;
+                    let line = index.line(def.id.span().start);
                     Some((def.csv?, line, def.id.into_inner()))
                 })
                 .collect();
+            drop(index);
             out.files.push((name, src));
             for (csv, line, rule) in named {
                 if out.files.iter().any(|(n, _)| *n == csv) {
                     continue;
                 }
-                match std::fs::read_to_string(dir.join(&csv)) {
+                match read_capped(&dir.join(&csv)) {
                     Ok(text) => out.files.push((csv, text)),
                     Err(e) => errors.push(PackError {
                         line,
                         rule: Some(rule),
-                        ..read_error(label.clone(), format!("cannot read `{csv}`: {e}"))
+                        ..read_error(label.clone(), format!("`{csv}`: {e}"))
                     }),
                 }
             }
@@ -228,30 +237,46 @@ impl PackFiles {
 impl RuleTable {
     /// Add a built-in rule.
     pub fn add_builtin(&mut self, b: &BuiltinRule) {
+        self.index.insert(b.id.to_string(), self.rules.len());
         self.rules.push(b.to_rule());
     }
 
     /// Add one pack file. `read_sibling` reads a file named by the pack (e.g. a CSV) relative
-    /// to it. Errors name the file and line; the table is unchanged on error.
+    /// to it. Errors name the file and line; every error of the pack is returned at once (a
+    /// TOML syntax error stops the reading, though). The rules without errors are still added
+    /// on error, so that their patterns are compiled and checked too: a table that got errors
+    /// is for reporting them, not for checking text.
     pub fn add_pack(
         &mut self,
         file: &str,
         src: &str,
         read_sibling: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<(), Vec<PackError>> {
-        let parsed = pack::parse(file, src).map_err(|e| vec![e])?;
-        let mut errors = Vec::new();
-        let mut new_rules = Vec::new();
+        let (parsed, mut errors) = pack::parse_all(file, src);
+        let Some(parsed) = parsed else {
+            return Err(errors);
+        };
+        let index = pack::LineIndex::new(src);
+        let mut new_rules: Vec<Rule> = Vec::new();
         let mut new_csv = HashMap::new();
+        // Where each id is defined: the table's rules, then this pack's (linear, not a scan
+        // of the table per rule).
+        let mut defined: HashMap<String, (String, usize)> = self
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), (r.file.clone(), r.line)))
+            .collect();
+        let disable: std::collections::HashSet<&String> = parsed.pack.disable.iter().collect();
+        let mut added: std::collections::HashSet<String> = Default::default();
         for def in parsed.rule {
-            let v = match pack::validate(file, src, &def) {
+            let v = match pack::validate_all(file, &index, &def) {
                 Ok(v) => v,
-                Err(e) => {
-                    errors.push(e);
+                Err(mut e) => {
+                    errors.append(&mut e);
                     continue;
                 }
             };
-            let (line, _) = pack::line_col(src, def.id.span().start);
+            let line = index.line(def.id.span().start);
             let id = def.id.get_ref().clone();
             let err = |message: String| PackError {
                 file: file.to_string(),
@@ -260,19 +285,14 @@ impl RuleTable {
                 rule: Some(id.clone()),
                 message,
             };
-            if let Some(prev) = self
-                .rules
-                .iter()
-                .chain(new_rules.iter())
-                .find(|r: &&Rule| r.id == id)
-            {
-                if !parsed.pack.disable.contains(&id) {
+            if let Some((prev_file, prev_line)) = defined.get(&id) {
+                // A pack may replace another pack's (or a built-in) rule, once.
+                if !disable.contains(&id) || added.contains(&id) {
                     errors.push(err(format!(
-                        "duplicate rule id: already defined in {}{} (a pack may replace it by \
-                         listing it in `[pack] disable`)",
-                        prev.file,
-                        if prev.line > 0 {
-                            format!(":{}", prev.line)
+                        "duplicate rule id: already defined in {prev_file}{} (a pack may replace \
+                         it by listing it in `[pack] disable`)",
+                        if *prev_line > 0 {
+                            format!(":{prev_line}")
                         } else {
                             String::new()
                         }
@@ -291,6 +311,8 @@ impl RuleTable {
                     }
                 }
             }
+            defined.insert(id.clone(), (file.to_string(), line));
+            added.insert(id.clone());
             new_rules.push(Rule {
                 id: id.clone(),
                 category: v.category,
@@ -306,12 +328,8 @@ impl RuleTable {
                 origin: Origin::Pack(Box::new(def)),
             });
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         // A replaced rule leaves the table; other disabled ids stay listed for the checker.
-        let replaced: Vec<&String> = new_rules.iter().map(|r| &r.id).collect();
-        self.rules.retain(|r| !replaced.contains(&&r.id));
+        self.rules.retain(|r| !added.contains(&r.id));
         self.packs.push(PackInfo {
             name: parsed.pack.name.clone(),
             file: file.to_string(),
@@ -324,12 +342,27 @@ impl RuleTable {
                 .pack
                 .disable
                 .iter()
-                .filter(|d| !new_rules.iter().any(|r| &r.id == *d))
+                .filter(|d| !added.contains(*d))
                 .cloned(),
         );
         self.rules.extend(new_rules);
         self.csv_entries.extend(new_csv);
-        Ok(())
+        self.reindex();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Rebuild the id index used by [`RuleTable::get`].
+    fn reindex(&mut self) {
+        self.index = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
     }
 
     /// Add the packs embedded in the binary.
@@ -376,10 +409,43 @@ impl RuleTable {
         self.add_files(&p.dir, &p.files)
     }
 
-    /// Find a rule by id.
+    /// Find a rule by id (through an index; a table whose `rules` were changed by hand is
+    /// searched).
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        match self.index.get(id).and_then(|&i| self.rules.get(i)) {
+            Some(r) if r.id == id => Some(r),
+            _ => self.rules.iter().find(|r| r.id == id),
+        }
     }
+}
+
+/// The largest pack or data file read (16 MiB: about 100,000 rules). A larger file (or a
+/// device such as `/dev/zero`) is an error, not a read without end.
+pub const MAX_PACK_FILE_BYTES: u64 = 16 << 20;
+
+/// Read a pack or data file of at most [`MAX_PACK_FILE_BYTES`]; the error says what is wrong.
+fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    if f.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("cannot read: is a folder".to_string());
+    }
+    let mut buf = Vec::new();
+    f.take(MAX_PACK_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if buf.len() as u64 > MAX_PACK_FILE_BYTES {
+        return Err(format!(
+            "larger than {} MiB: not a rule pack (split it into several files)",
+            MAX_PACK_FILE_BYTES >> 20
+        ));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        format!(
+            "cannot read: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Parse `found,original[,count]` rows; the first row is a header. Quoted fields are supported.

@@ -64,6 +64,13 @@ impl Format {
 
     /// The format a file's extension implies (plain text for anything unknown).
     pub fn from_path(path: &Path) -> Format {
+        // `page.html.gz` is HTML: look through a compression suffix.
+        let path = match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if ["gz", "zst"].contains(&e.to_ascii_lowercase().as_str()) => {
+                Path::new(path.file_stem().unwrap_or_default())
+            }
+            _ => path,
+        };
         let ext = path
             .extension()
             .and_then(|e| e.to_str())

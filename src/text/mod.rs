@@ -4,6 +4,7 @@
 //! byte offsets into the *folded* text (`doc.norm.text`); [`Document::orig_span`] maps them back
 //! to the original.
 
+pub mod allow;
 pub mod asciidoc;
 pub mod decode;
 pub mod markup;

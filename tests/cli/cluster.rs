@@ -167,9 +167,13 @@ fn finds_the_planted_groups_and_nothing_else() {
     // member is on line 1 and the one whose first member is on line 6).
     let errors: Vec<&Value> = recs.iter().filter(|r| r.get("error").is_some()).collect();
     assert_eq!(errors.len(), 2);
-    assert_eq!(errors[0]["id"], 2);
+    // The id is read even from the broken line (it comes before the fault); both carry
+    // their line.
+    assert_eq!(errors[0]["id"], "broken");
+    assert_eq!(errors[0]["line"], 2);
     assert!(errors[0]["error"].as_str().unwrap().starts_with("line 2: "));
     assert_eq!(errors[1]["id"], "no-text");
+    assert_eq!(errors[1]["line"], 3);
     assert_eq!(errors[1]["error"], "line 3: no field 'text'");
     let order: Vec<String> = recs
         .iter()
@@ -180,7 +184,12 @@ fn finds_the_planted_groups_and_nothing_else() {
         .collect();
     assert_eq!(
         order,
-        ["group 0", "error 2", "error \"no-text\"", "group 1"]
+        [
+            "group 0",
+            "error \"broken\"",
+            "error \"no-text\"",
+            "group 1"
+        ]
     );
 }
 

@@ -2,8 +2,8 @@
 //! whole huge input into memory or silently drop text. Large inputs are generated here and
 //! streamed through standard input. The README's reliability table points at these tests.
 
-use crate::support::cmd::{run, spawn};
-use serde_json::Value;
+use crate::support::cmd::{self, run, spawn};
+use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Output};
@@ -440,5 +440,411 @@ fn check_output_file_is_written_whole() {
     assert_eq!(v[0]["findings"][0]["rule"], "glue.joined-words");
     let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
     assert_eq!(left.len(), 1, "no temporary file is left");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Wait for a child at most `limit`, reading its output meanwhile; kill it if it is still
+/// running then (the test fails).
+fn wait_within(mut child: Child, limit: Duration) -> Output {
+    let drain = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            let e = err.join().unwrap();
+            panic!(
+                "still running after {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&e)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+#[test]
+fn human_output_is_linear_in_findings_and_line_length() {
+    // 200 KB of "the the the …" on one line: 25,000 repeated-word findings. Rendering each
+    // from the whole line made this 40 s; it is a second or two now. (Not "a a a": a text of
+    // one-letter words is in no known language, so the English detectors do not run on it.)
+    let d = tempdir("human-linear");
+    let f = d.join("a.txt");
+    std::fs::write(&f, "the ".repeat(50_000)).unwrap();
+    let child = cmd::unspun()
+        .args(["check", "--no-config", f.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_within(child, Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let arrows: Vec<&str> = text.lines().filter(|l| l.contains("--> ")).collect();
+    assert!(arrows.len() >= 20_000, "{}", arrows.len());
+    // Columns are the findings' own, far along the line, and each snippet stays short.
+    let last = arrows.last().unwrap();
+    let col: usize = last.rsplit(':').next().unwrap().parse().unwrap();
+    assert!(col > 199_000, "{last}");
+    assert!(text.lines().all(|l| l.len() < 400), "long lines are cut");
+    let json = run(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            f.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let cols: Vec<u64> = v[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["column"].as_u64().unwrap())
+        .collect();
+    let shown: Vec<u64> = arrows
+        .iter()
+        .map(|l| l.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(shown, cols, "every finding points at its own column");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn output_to_a_folder_fails_cleanly() {
+    let d = tempdir("o-folder");
+    let sub = d.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "-o",
+            sub.to_str().unwrap(),
+            "-",
+        ],
+        b"He said thatRussia was ready.",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a folder"), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left");
+    assert_eq!(std::fs::read_dir(&sub).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn fix_follows_symlinks_and_refuses_hard_links_and_read_only_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempdir("fix-special");
+    let text = "He said thatRussia was ready.\n";
+    let real = d.join("real.txt");
+    std::fs::write(&real, text).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = d.join("link.txt");
+    std::os::unix::fs::symlink("real.txt", &link).unwrap();
+    let o = run(
+        &["check", "--no-config", "--fix", link.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "He said that Russia was ready.\n",
+        "the target is fixed"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "permissions are kept");
+    // Hard links: not rewritten (a rename would split them), said so.
+    let a = d.join("a.txt");
+    std::fs::write(&a, text).unwrap();
+    std::fs::hard_link(&a, d.join("b.txt")).unwrap();
+    let o = run(&["check", "--no-config", "--fix", a.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not rewritten: it has 2 hard links"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), text);
+    // Read-only: not rewritten.
+    let ro = d.join("ro.txt");
+    std::fs::write(&ro, text).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(
+        &["check", "--no-config", "--fix", ro.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not rewritten: it is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), text);
+    let names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_config_file_without_end_is_refused() {
+    // `--config /dev/zero` used to read until memory ran out.
+    let child = cmd::unspun()
+        .args(["check", "--config", "/dev/zero", "-"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_within(child, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/dev/zero: larger than 1 MiB: not a configuration file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn compressed_inputs_are_read_in_check_score_and_cluster() {
+    let d = tempdir("compressed");
+    let text = "He said thatRussia was ready.\n";
+    // check: a .txt.gz file (named), a .md.zst in a walked folder, gzip on stdin.
+    std::fs::write(d.join("a.txt.gz"), gzip(text.as_bytes())).unwrap();
+    let sub = d.join("docs");
+    std::fs::create_dir(&sub).unwrap();
+    let md = "# Title\n\n`thatRussia` in code, and thatRussia in prose.\n";
+    std::fs::write(
+        sub.join("b.md.zst"),
+        zstd::encode_all(md.as_bytes(), 1).unwrap(),
+    )
+    .unwrap();
+    let a = d.join("a.txt.gz");
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "jsonl",
+            a.to_str().unwrap(),
+            sub.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let recs = json_lines(&o);
+    assert_eq!(recs.len(), 2, "{}", stderr(&o));
+    for r in &recs {
+        let f = r["findings"].as_array().unwrap();
+        assert_eq!(f.len(), 1, "{r}");
+        assert_eq!(f[0]["text"], "thatRussia");
+    }
+    // Markdown under .zst: the code span is skipped.
+    assert_eq!(recs[1]["findings"][0]["line"], 3);
+    let o = run(
+        &["check", "--no-config", "--format", "jsonl", "-"],
+        &gzip(text.as_bytes()),
+    );
+    assert_eq!(json_lines(&o)[0]["findings"][0]["text"], "thatRussia");
+    // --fix never rewrites a compressed file.
+    let before = std::fs::read(&a).unwrap();
+    let o = run(&["check", "--no-config", "--fix", a.to_str().unwrap()], b"");
+    assert!(
+        stderr(&o).contains("not rewritten: it is gzip compressed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&a).unwrap(), before);
+    // score: .jsonl.gz by name, zstd JSON Lines on stdin.
+    let jsonl = "{\"id\": \"x\", \"text\": \"He said thatRussia was ready.\"}\n{\"id\": \"y\", \"text\": \"Fine.\"}\n";
+    std::fs::write(d.join("c.jsonl.gz"), gzip(jsonl.as_bytes())).unwrap();
+    let o = run(
+        &["score", "-q", d.join("c.jsonl.gz").to_str().unwrap()],
+        b"",
+    );
+    let recs = json_lines(&o);
+    assert_eq!(
+        (recs.len(), &recs[0]["id"], &recs[1]["id"]),
+        (2, &json!("x"), &json!("y"))
+    );
+    assert_eq!(recs[0]["counts"]["glue"], 1);
+    let o = run(
+        &["score", "-q", "-"],
+        &zstd::encode_all(jsonl.as_bytes(), 1).unwrap(),
+    );
+    assert_eq!(json_lines(&o).len(), 2, "{}", stderr(&o));
+    // cluster: a gzip corpus (read twice: decompressed to a temporary file).
+    let para = "In 1990 the Congress of the United States passed a law that gave every farmer in \
+                Kansas a loan of 500 dollars, and the President said it was the best thing he had \
+                done for the people of the plains. It was not enough for the farmers, who asked \
+                for more help in the years that followed, but it was a start.";
+    let corpus = format!(
+        "{}\n{}\n",
+        json!({"id": "o", "text": para}),
+        json!({"id": "c", "text": para.replace("passed a law", "enacted a statute")})
+    );
+    std::fs::write(d.join("k.jsonl.gz"), gzip(corpus.as_bytes())).unwrap();
+    let o = run(
+        &["cluster", "-q", d.join("k.jsonl.gz").to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recs = json_lines(&o);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["size"], 2);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn file_names_are_shown_exactly_and_safely() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempdir("names");
+    let text = "He said thatRussia was ready.\n";
+    for name in [&b"a\xff.txt"[..], b"a\xfe.txt", b"x\x1b[31mred.txt"] {
+        std::fs::write(d.join(OsStr::from_bytes(name)), text).unwrap();
+    }
+    let o = run(&["check", "--no-config", d.to_str().unwrap()], b"");
+    let human = String::from_utf8(o.stdout).unwrap();
+    assert!(human.contains("a\\xff.txt:1:9"), "{human}");
+    assert!(
+        human.contains("a\\xfe.txt:1:9"),
+        "two names, two paths: {human}"
+    );
+    assert!(human.contains("x\\x1b[31mred.txt"), "{human}");
+    assert!(
+        !human.contains('\u{1b}'),
+        "no raw escape reaches the terminal"
+    );
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            d.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uris: Vec<&str> = v["runs"][0]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris.len(), 3);
+    assert!(uris[0].ends_with("/a%FE.txt"), "{uris:?}");
+    assert!(uris[1].ends_with("/a%FF.txt"), "{uris:?}");
+    assert!(uris[2].ends_with("/x%1B%5B31mred.txt"), "{uris:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Run `unspun ARGS` under a pseudo-terminal (util-linux `script`), with the environment
+/// given; its output as the terminal shows it. `None` when `script` is not there.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
+    let bin = env!("CARGO_BIN_EXE_unspun");
+    let mut c = std::process::Command::new("script");
+    c.args(["-qefc", &format!("{bin} {args} </dev/tty"), "/dev/null"])
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = wait_within(
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .ok()?,
+        Duration::from_secs(60),
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_no_silent_wait_for_input() {
+    let d = tempdir("colour");
+    let f = d.join("a.txt");
+    std::fs::write(&f, "He said thatRussia was ready.\n").unwrap();
+    let o = d.join("out.txt");
+    let Some(shown) = on_a_terminal(
+        &format!("check --no-config {} -o {}", f.display(), o.display()),
+        &[],
+    ) else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    let written = std::fs::read_to_string(&o).unwrap();
+    assert!(written.contains("thatRussia"), "{written}");
+    assert!(
+        !written.contains('\u{1b}'),
+        "no colour in -o FILE: {written:?}"
+    );
+    let _ = shown;
+    // On the terminal itself: colour, unless NO_COLOR or --color never.
+    let tty = on_a_terminal(&format!("check --no-config {}", f.display()), &[]).unwrap();
+    assert!(tty.contains('\u{1b}'), "{tty:?}");
+    let tty = on_a_terminal(
+        &format!("check --no-config {}", f.display()),
+        &[("NO_COLOR", "1")],
+    )
+    .unwrap();
+    assert!(!tty.contains('\u{1b}'), "{tty:?}");
+    let tty = on_a_terminal(
+        &format!("check --no-config --color never {}", f.display()),
+        &[],
+    )
+    .unwrap();
+    assert!(!tty.contains('\u{1b}'), "{tty:?}");
+    // A pipe: never, even from a terminal session.
+    let piped = run(&["check", "--no-config", f.to_str().unwrap()], b"");
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'));
+    // `unspun check` with no path and a terminal on stdin: the usage, not a silent wait.
+    let tty = on_a_terminal("check --no-config", &[]).unwrap();
+    assert!(tty.contains("Usage: unspun check"), "{tty:?}");
     let _ = std::fs::remove_dir_all(&d);
 }

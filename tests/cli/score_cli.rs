@@ -125,7 +125,9 @@ fn bad_records_keep_their_place_and_exit_1() {
                 assert!(r["score"].is_number() && r.get("error").is_none());
             }
             "malformed" => {
-                assert_eq!(r["id"], line, "line number stands in for an unreadable id");
+                // The id before the fault is still read, and the line is given.
+                assert_eq!(r["id"], 1, "{r}");
+                assert_eq!(r["line"], line);
                 assert_eq!(
                     r["error"],
                     format!("line {line}: expected value at column 19")
@@ -133,6 +135,7 @@ fn bad_records_keep_their_place_and_exit_1() {
             }
             "missing" => {
                 assert_eq!(r["id"], format!("m{i}"));
+                assert_eq!(r["line"], line);
                 assert_eq!(r["error"], format!("line {line}: no field 'text'"));
             }
             _ => {
@@ -214,23 +217,25 @@ fn csv_has_one_row_per_document() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(
         rows[0],
-        "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,language,verdict"
+        "id,path,score,words,swap,foreign,boilerplate,glue,garble,flagged,notice,error,line,language,verdict"
     );
     assert_eq!(rows.len(), 27);
     let checker = unspun::Checker::builder().build().unwrap();
     for (i, row) in rows[1..26].iter().enumerate() {
         let cols: Vec<&str> = row.split(',').collect();
-        assert_eq!(cols.len(), 14, "{row}");
+        assert_eq!(cols.len(), 15, "{row}");
         assert_eq!(cols[0], format!("doc-{i}"));
         let report = checker.check(&doc(i));
         assert_eq!(cols[2].parse::<f64>().unwrap(), report.score);
         assert_eq!(cols[9], if report.score < 95.0 { "true" } else { "false" });
-        assert_eq!(cols[12], "en");
-        assert_eq!(Some(cols[13]), report.verdict.as_deref());
+        assert_eq!(cols[12], "");
+        assert_eq!(cols[13], "en");
+        assert_eq!(Some(cols[14]), report.verdict.as_deref());
     }
-    assert!(rows[26].starts_with("26,,,"), "{}", rows[26]);
+    // An unreadable id is left empty; the line is in the last column.
+    assert!(rows[26].starts_with(",,,"), "{}", rows[26]);
     assert!(
-        rows[26].ends_with("line 26: expected ident at column 2,,"),
+        rows[26].ends_with("line 26: expected ident at column 2,26,,"),
         "{}",
         rows[26]
     );
@@ -469,4 +474,67 @@ fn summary_and_quiet() {
     );
     let quiet = run(&["score", "-q"], input.as_bytes());
     assert!(quiet.stderr.is_empty());
+}
+
+#[test]
+fn a_byte_order_mark_on_stdin_does_not_hide_json_lines() {
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(jsonl(3).as_bytes());
+    let out = run(&["score", "--quiet"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 3, "three records, not one plain-text document");
+    assert_eq!(recs[0]["id"], "doc-0");
+}
+
+#[test]
+fn ids_are_kept_verbatim_and_error_records_keep_theirs() {
+    let input = concat!(
+        "{\"id\": 123456789012345678901234567890, \"text\": \"He said thatRussia was ready.\"}\n",
+        "{\"id\": 18446744073709551616, \"text\": \"Fine.\"}\n",
+        "{\"id\": 2.50, \"text\": \"Fine.\"}\n",
+        "{\"id\": 3, \"text\": null}\n",
+        "{\"id\": 4, \"text\": \"broken\n",
+        "not json\n",
+    );
+    let out = run(
+        &["score", "--quiet", "--findings", "none"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("{\"id\":123456789012345678901234567890,\"score\":"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("{\"id\":18446744073709551616,\"score\":"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("{\"id\":2.50,\"score\":"),
+        "{}",
+        lines[2]
+    );
+    // The issue's case: line 4 holds id 3 and a null text.
+    assert!(
+        lines[3].starts_with(
+            "{\"id\":3,\"line\":4,\"error\":\"line 4: field 'text': invalid type: null"
+        ),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("{\"id\":4,\"line\":5,\"error\":\"line 5: "),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines[5].starts_with("{\"id\":null,\"line\":6,\"error\":\"line 6: "),
+        "{}",
+        lines[5]
+    );
 }

@@ -229,8 +229,20 @@ proptest! {
         let recs: Vec<serde_json::Value> =
             stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         prop_assert_eq!(recs.len(), n, "{}", String::from_utf8_lossy(&out.stderr));
-        // Ids default to line numbers: increasing means in input order.
-        let ids: Vec<u64> = recs.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+        // Ids default to line numbers, and error records carry their line (their id is null
+        // when it cannot be read): increasing means in input order.
+        let ids: Vec<u64> = recs
+            .iter()
+            .map(|r| {
+                if r["error"].is_string() {
+                    let line = r["line"].as_u64().unwrap();
+                    prop_assert!(r["id"].is_null() || r["id"] == line, "{}", r);
+                    Ok(line)
+                } else {
+                    Ok(r["id"].as_u64().unwrap())
+                }
+            })
+            .collect::<Result<_, _>>()?;
         prop_assert!(ids.windows(2).all(|w| w[0] < w[1]), "{:?}", ids);
         for r in &recs {
             prop_assert!(r["score"].is_number() != r["error"].is_string(), "{}", r);
