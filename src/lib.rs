@@ -24,6 +24,7 @@ pub mod lexicon;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod session;
 pub mod suppress;
 pub mod text;
 
@@ -31,9 +32,14 @@ use detect::Detector;
 pub use finding::{Category, Finding, Hit, Severity};
 pub use rules::{PackError, PackFiles, Rule, RuleTable};
 use serde::{Deserialize, Serialize};
+pub use session::{
+    defaults, CheckError, CheckOptions, Checked, ConfigSource, Notice, Profile, Session,
+    SessionBuilder, SetupError, Source,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
+pub use text::markup::Format;
 pub use text::Document;
 
 /// The public document object: one per checked document.
@@ -168,12 +174,27 @@ impl CheckerBuilder {
             .iter()
             .map(|r| (r.id.clone(), r.file.clone()))
             .collect();
+        // A folder named twice (a flag and a configuration's `rule-packs`, or two spellings of
+        // one path) loads once: its rules would collide with themselves.
+        let mut loaded: Vec<PathBuf> = Vec::new();
+        let mut first = |dir: &std::path::Path| {
+            let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let new = !loaded.contains(&key);
+            loaded.push(key);
+            new
+        };
         for d in &self.dirs {
+            if !first(d) {
+                continue;
+            }
             if let Err(mut e) = table.add_dir(d) {
                 errors.append(&mut e);
             }
         }
         for p in &self.files {
+            if !first(&p.dir) {
+                continue;
+            }
             if let Err(mut e) = table.add_files(&p.dir, &p.files) {
                 errors.append(&mut e);
             }
@@ -273,6 +294,11 @@ impl Checker {
         &self.table
     }
 
+    /// The time budget of each check, if the builder set one.
+    pub(crate) fn budget(&self) -> Option<Duration> {
+        self.budget
+    }
+
     /// Is the rule at this index enabled?
     pub fn is_enabled(&self, index: usize) -> bool {
         self.enabled[index]
@@ -333,8 +359,20 @@ impl Checker {
         rule_on: &dyn Fn(&Rule) -> bool,
         adjust: &mut dyn FnMut(&mut Vec<Finding>),
     ) -> Report {
+        self.run(doc, self.budget, rule_on, adjust)
+    }
+
+    /// [`check_document_with`](Self::check_document_with) within a time budget given per
+    /// check (the session's pipeline passes its option here).
+    pub(crate) fn run(
+        &self,
+        doc: &Document,
+        budget: Option<Duration>,
+        rule_on: &dyn Fn(&Rule) -> bool,
+        adjust: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> Report {
         let mut hits = Vec::new();
-        let scope = budget::Scope::start(self.budget);
+        let scope = budget::Scope::start(budget);
         for d in &self.detectors {
             if budget::out_of_time() {
                 break;
