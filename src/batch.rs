@@ -552,15 +552,13 @@ pub fn truncate_at_char(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// How many findings [`FindingsMode::Top`] keeps in `unspun score` (and the Python package).
-pub const TOP_FINDINGS: usize = 5;
-
 /// Which findings an output record carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingsMode {
     /// No `findings` field.
     None,
-    /// The N most confident (ties: earlier first), listed in text order.
+    /// The N most confident (ties: earlier first), listed in text order (`unspun score` and
+    /// Python keep [`defaults::TOP_FINDINGS`](crate::defaults::TOP_FINDINGS)).
     Top(usize),
     /// All of them.
     All,

@@ -1,13 +1,13 @@
 //! `unspun eval`: measure the detectors on labelled spun text.
 
-use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::PathBuf;
 use unspun::eval::{self, Evaluation, Metrics, Record, RecordEval, Selection};
-use unspun::{Category, Checker};
+use unspun::session::Profile;
+use unspun::{Category, CheckOptions, Report, Source};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -51,7 +51,7 @@ pub struct EvalArgs {
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -61,14 +61,13 @@ fn parse_category(s: &str) -> Result<Category, String> {
     })
 }
 
-pub fn run(args: EvalArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
+pub fn run(args: EvalArgs) -> CmdResult {
+    let profile = args.session.session().profile(None)?;
     for r in &args.only {
-        if checker.rules().get(r).is_none() {
-            eprintln!("error: --only {r}: no such rule (see `unspun rules`)");
-            return EXIT_ERROR;
+        if profile.checker().rules().get(r).is_none() {
+            return Err(Error::msg(format!(
+                "--only {r}: no such rule (see `unspun rules`)"
+            )));
         }
     }
     if let Some(n) = args.threads {
@@ -77,14 +76,9 @@ pub fn run(args: EvalArgs) -> i32 {
             .build_global();
     }
     let file = args.file.display().to_string();
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {file}: cannot read: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let mut status = EXIT_CLEAN;
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| Error::msg(format!("{file}: cannot read: {e}")))?;
+    let mut failed = false;
     let mut records: Vec<Record> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -94,13 +88,12 @@ pub fn run(args: EvalArgs) -> i32 {
             Ok(r) => records.push(r),
             Err(e) => {
                 eprintln!("error: {file}: line {}: {e}", i + 1);
-                status = EXIT_ERROR;
+                failed = true;
             }
         }
     }
     if records.is_empty() {
-        eprintln!("error: {file}: no valid records");
-        return EXIT_ERROR;
+        return Err(Error::msg(format!("{file}: no valid records")));
     }
     let sel = Selection {
         rules: args.only.clone(),
@@ -109,18 +102,31 @@ pub fn run(args: EvalArgs) -> i32 {
     let dumping = args.dump.is_some();
     // Records are judged in parallel; collect keeps input order, so the output is the same
     // on any number of threads.
-    let judged: Vec<(RecordEval, Option<String>)> = records
+    let judged: Vec<Result<(RecordEval, Option<String>), String>> = records
         .par_iter()
-        .map(|rec| judge(&checker, rec, &sel, dumping))
+        .map(|rec| judge(&profile, rec, &sel, dumping))
         .collect();
-    let (results, dumps): (Vec<RecordEval>, Vec<Option<String>>) = judged.into_iter().unzip();
+    let mut results = Vec::with_capacity(judged.len());
+    let mut dumps = Vec::with_capacity(judged.len());
+    for (rec, j) in records.iter().zip(judged) {
+        match j {
+            Ok((r, d)) => {
+                results.push(r);
+                dumps.push(d);
+            }
+            Err(e) => {
+                eprintln!("error: {file}: record {}: {e}", rec.id);
+                failed = true;
+            }
+        }
+    }
     let ev = eval::evaluate(&results);
 
     if let Some(path) = &args.dump {
         let body: String = dumps.into_iter().flatten().collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the dump: {e}", path.display());
-            status = EXIT_ERROR;
+            failed = true;
         }
     }
     if let Some(path) = &args.dump_features {
@@ -135,7 +141,7 @@ pub fn run(args: EvalArgs) -> i32 {
             .collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the features: {e}", path.display());
-            status = EXIT_ERROR;
+            failed = true;
         }
     }
     let rendered = match args.format {
@@ -149,27 +155,35 @@ pub fn run(args: EvalArgs) -> i32 {
             serde_json::to_string_pretty(&v).expect("evaluations serialize") + "\n"
         }
     };
-    let mut out = std::io::stdout().lock();
-    write_out(&mut out, &rendered);
-    let _ = out.flush();
-    status
+    let mut out = Out::stdout();
+    out.write(rendered)?;
+    out.finish()?;
+    Ok(exit_code(failed, false))
 }
 
 /// Check both texts of a record and judge the spun one; the dump line if asked for.
 fn judge(
-    checker: &Checker,
+    profile: &Profile,
     rec: &Record,
     sel: &Selection,
     dump: bool,
-) -> (RecordEval, Option<String>) {
-    let original = checker.check(&rec.original);
-    let spun = checker.check(&rec.spun);
+) -> Result<(RecordEval, Option<String>), String> {
+    let original = report(profile, &rec.original)?;
+    let spun = report(profile, &rec.spun)?;
     let judged = eval::evaluate_record(rec, &original, &spun, sel);
     let line = dump.then(|| {
         let d = eval::diagnostics(rec, &original, &spun, &judged, sel);
         serde_json::to_string(&d).expect("diagnostics serialize") + "\n"
     });
-    (judged, line)
+    Ok((judged, line))
+}
+
+/// A text's report, as `unspun check` makes it.
+fn report(profile: &Profile, text: &str) -> Result<Report, String> {
+    profile
+        .check(&Source::text(text), &CheckOptions::default())
+        .map(|c| c.report)
+        .map_err(|e| e.to_string())
 }
 
 fn num(x: Option<f64>) -> String {

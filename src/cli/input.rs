@@ -2,7 +2,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use unspun::text::decode::{self, Decoded, DecodedText};
 
 /// File extensions checked when walking a folder (explicitly named files are always checked).
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "rst"];
@@ -70,40 +69,18 @@ pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<String>) {
     (inputs, errors)
 }
 
-/// What reading an input gave.
+/// An input's bytes, as read (decoding is the session's first stage).
 #[derive(Debug)]
-pub enum Content {
-    /// Text to check.
-    Text(Text),
-    /// A binary file, skipped (with the reason).
-    Binary(String),
-}
-
-/// A text read from an input.
-#[derive(Debug)]
-pub struct Text {
-    /// The decoded text (see [`unspun::text::decode`]).
-    pub decoded: DecodedText,
+pub struct Raw {
+    /// At most the limit.
+    pub bytes: Vec<u8>,
     /// `Some(size)` when the input is longer than the limit: only its first part was read
     /// (`size` is the input's length when known).
     pub cut: Option<Option<u64>>,
 }
 
-impl Text {
-    /// The notice for a text cut at `limit` bytes.
-    pub fn cut_notice(&self, label: &str, limit: usize) -> Option<String> {
-        let size = self.cut?;
-        let whole = size.map_or("longer".to_string(), |n| format!("{n} bytes,"));
-        Some(format!(
-            "{label}: {whole} over --max-doc-bytes: checked its first {limit} bytes only"
-        ))
-    }
-}
-
-/// Read an input (at most `limit` bytes of it) and decode it: UTF-8 or UTF-16 with a
-/// byte-order mark, invalid bytes replaced (and reported by `input.invalid-utf8`), binary
-/// files (a NUL byte in the first 8 KiB) skipped.
-pub fn read(input: &Input, limit: usize) -> Result<Content, String> {
+/// Read an input, at most `limit` bytes of it (a larger one is never read whole).
+pub fn read(input: &Input, limit: usize) -> Result<Raw, String> {
     let label = input.label();
     let mut bytes = Vec::new();
     let cut = match input {
@@ -116,10 +93,7 @@ pub fn read(input: &Input, limit: usize) -> Result<Content, String> {
         }),
     }
     .map_err(|e| format!("{label}: cannot read: {e}"))?;
-    match decode::decode_prefix(&bytes, cut.is_some()) {
-        Decoded::Text(decoded) => Ok(Content::Text(Text { decoded, cut })),
-        Decoded::Binary(why) => Ok(Content::Binary(format!("{label}: {why}, skipped"))),
-    }
+    Ok(Raw { bytes, cut })
 }
 
 /// Read up to `limit` bytes into `buf`; `true` when there is more.

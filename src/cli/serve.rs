@@ -15,16 +15,18 @@
 //! * `GET /api/rules`: the rule table
 //! * `GET /healthz`
 
-use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{budget, exit_code, parse_secs, parse_size, CmdResult, Error, SessionArgs, Size};
 use clap::Args;
 use serde::Deserialize;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use unspun::report::html;
-use unspun::{Checker, Report};
+use unspun::session::Profile;
+use unspun::{defaults, CheckOptions, Checker, Source};
 
 /// Longest request head (request line and headers) accepted.
 const MAX_HEAD: usize = 16 * 1024;
@@ -48,18 +50,27 @@ pub struct ServeArgs {
     pub max_connections: u16,
     /// Seconds one check may take (0: no limit); a longer one answers with what was found by
     /// then and "truncated": "time budget".
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub doc_timeout: u64,
+    #[arg(long, value_name = "SECS", default_value_t = defaults::DOC_TIMEOUT.as_secs_f64(), value_parser = parse_secs)]
+    pub doc_timeout: f64,
+    /// Check at most this much of each text (bytes; K, M, G suffixes): a longer one is checked
+    /// on its first part, and says "truncated": "max-doc-bytes".
+    #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::CHECK_MAX_DOC_BYTES))]
+    pub max_doc_bytes: Size,
     /// Seconds a client has to send its whole request (slower ones are cut off).
     #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Rule packs, and the configuration found from the current folder when the server starts
+    /// (a request's `path` picks its `[[overrides]]`).
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 /// What every connection shares.
 struct App {
-    checker: Checker,
+    /// The configuration and checker every request is checked with.
+    profile: Arc<Profile>,
+    /// What each check is given (the time budget).
+    check: CheckOptions,
     /// Checks running now, at most `workers`.
     checks: Slots,
     max_body: usize,
@@ -121,36 +132,26 @@ impl Drop for Open {
     }
 }
 
-pub fn run(args: ServeArgs) -> i32 {
-    let mut builder = args.packs.builder();
-    if args.doc_timeout > 0 {
-        builder = builder.time_budget(Duration::from_secs(args.doc_timeout));
-    }
-    let Some(checker) = super::build_checker(builder) else {
-        return EXIT_ERROR;
+pub fn run(args: ServeArgs) -> CmdResult {
+    let profile = args.session.session().profile(None)?;
+    let check = CheckOptions {
+        max_doc_bytes: args.max_doc_bytes.0,
+        time_budget: budget(args.doc_timeout),
+        ..CheckOptions::default()
     };
-    let listener = match TcpListener::bind(&args.addr) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.addr);
-            return EXIT_ERROR;
-        }
-    };
-    let local = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.addr);
-            return EXIT_ERROR;
-        }
-    };
+    let cannot_listen =
+        |e: std::io::Error| Error::msg(format!("cannot listen on {}: {e}", args.addr));
+    let listener = TcpListener::bind(&args.addr).map_err(cannot_listen)?;
+    let local = listener.local_addr().map_err(cannot_listen)?;
     if !local.ip().is_loopback() {
         eprintln!(
             "warning: listening on {local}, not only on this machine: anyone who can reach it can use it"
         );
     }
-    let rules_json = rules_json(&checker);
+    let rules_json = rules_json(profile.checker());
     let app = Arc::new(App {
-        checker,
+        profile,
+        check,
         checks: Slots::new(usize::from(args.workers)),
         max_body: args.max_body,
         timeout: Duration::from_secs(args.timeout),
@@ -195,7 +196,7 @@ pub fn run(args: ServeArgs) -> i32 {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    EXIT_CLEAN
+    Ok(exit_code(false, false))
 }
 
 /// Answer 503 without waiting on the client: the response fits in the socket buffer.
@@ -605,20 +606,6 @@ struct CheckRequest {
     path: Option<String>,
 }
 
-/// The one place where the API's `format` decides how the text is checked. Markdown and HTML
-/// are checked as plain text for now (offsets stay byte offsets into the text sent).
-fn check_as(checker: &Checker, text: &str, format: DocFormat) -> Report {
-    use unspun::text::markup;
-    let f = match format {
-        DocFormat::Text => return checker.check(text),
-        DocFormat::Markdown => markup::Format::Markdown,
-        DocFormat::Html => markup::Format::Html,
-    };
-    // Non-prose is masked in place, so offsets stay byte offsets into the text sent.
-    let m = markup::extract(text, f, markup::MarkupOptions::default());
-    checker.check_document(&unspun::Document::with_markup(text, m.masked, &m.breaks))
-}
-
 fn api_check(app: &App, body: &[u8]) -> Response {
     let req: CheckRequest = match serde_json::from_slice(body) {
         Ok(r) => r,
@@ -633,9 +620,21 @@ fn api_check(app: &App, body: &[u8]) -> Response {
             return Response::error(400, &msg);
         }
     };
-    let mut report = check_as(&app.checker, &req.text, req.format);
-    report.path = req.path.unwrap_or_else(|| "-".to_string());
-    Response::json(200, &report)
+    // The same check as `unspun check` of a file with this text: markup, configuration,
+    // inline ignores, minimum severity.
+    let format = match req.format {
+        DocFormat::Text => unspun::Format::Plain,
+        DocFormat::Markdown => unspun::Format::Markdown,
+        DocFormat::Html => unspun::Format::Html,
+    };
+    let mut source = Source::text(&req.text).format(format);
+    if let Some(p) = &req.path {
+        source = source.path(Path::new(p)).label(p);
+    }
+    match app.profile.check(&source, &app.check) {
+        Ok(checked) => Response::json(200, &checked.report),
+        Err(e) => Response::error(500, &e.to_string()),
+    }
 }
 
 fn rules_json(checker: &Checker) -> Vec<u8> {
