@@ -567,10 +567,15 @@ pub enum FindingsMode {
 /// Findings per category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Thesaurus swaps.
     pub swap: usize,
+    /// Translation leftovers.
     pub foreign: usize,
+    /// Scraper and CMS debris.
     pub boilerplate: usize,
+    /// Words run together.
     pub glue: usize,
+    /// Garbled text.
     pub garble: usize,
 }
 

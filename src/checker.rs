@@ -287,7 +287,8 @@ impl Checker {
     /// Check a prepared document with per-document settings: `rule_on` switches rules off
     /// (as if disabled in the builder, evidence-only hits included), and `adjust` may drop or
     /// change findings (severity overrides, allow-lists, inline ignores) before the score is
-    /// computed from what remains. Used by [`config::Effective::check`].
+    /// computed from what remains. Used by
+    /// [`Effective::check`](crate::config::Effective::check).
     pub fn check_document_with(
         &self,
         doc: &Document,

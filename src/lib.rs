@@ -2,43 +2,79 @@
 //! English text, point at each with the words that were probably there before, and score every
 //! document's faithfulness from 0 (garbled) to 100 (clean).
 //!
+//! A [`Session`] is built once from rule packs and a way to find `.unspun.toml`; its
+//! [`check`](Session::check) takes a [`Source`] (text or a file's bytes, with a path and a
+//! markup [`Format`]) through every stage and returns the [`Report`], the document object of
+//! `unspun check --format json`:
+//!
 //! ```
-//! let checker = unspun::Checker::builder().build().unwrap();
-//! let report = checker.check("He said thatRussia was ready.");
-//! assert_eq!(report.findings[0].rule, "glue.joined-words");
-//! assert_eq!(report.findings[0].suggestion.as_deref(), Some("that Russia"));
+//! use unspun::{CheckOptions, ConfigSource, Session, Source};
+//! let session = Session::builder().config(ConfigSource::None).build();
+//! let checked = session
+//!     .check(&Source::text("He said thatRussia was ready."), &CheckOptions::default())
+//!     .unwrap();
+//! let finding = &checked.report.findings[0];
+//! assert_eq!(finding.rule, "glue.joined-words");
+//! assert_eq!(finding.suggestion.as_deref(), Some("that Russia"));
 //! ```
 //!
-//! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
+//! Below it, a [`Checker`] runs the detectors over a prepared [`Document`] with no
+//! configuration at all. For a corpus, [`batch`] reads JSON Lines records and writes
+//! `unspun score` records; [`cluster`] groups spun copies; [`compare`] aligns a copy with its
+//! source; [`report`] renders reports as SARIF, Checkstyle, GitHub annotations or HTML.
+//!
+//! The library never prints and never exits; the `unspun` binary (the `cli` feature, on by
+//! default) owns I/O and exit codes.
+
+#![warn(missing_docs)]
+
+// The command line's modules say `unspun::…` like any user of the library.
+extern crate self as unspun;
 
 pub mod batch;
-pub mod budget;
+mod budget;
 mod checker;
 pub mod cluster;
 pub mod compare;
 pub mod config;
-pub mod detect;
-pub mod eval;
-pub mod finding;
-pub mod fix;
-pub mod lexicon;
+#[cfg(feature = "cli")]
+pub(crate) mod eval;
+mod finding;
+#[cfg(feature = "cli")]
+pub(crate) mod fix;
 pub mod report;
 pub mod rules;
 pub mod score;
 pub mod session;
-pub mod suppress;
+mod suppress;
 pub mod text;
 
+// Internals, public for the benchmarks (benches/), the fuzz targets (fuzz/), the tests and the
+// thesaurus example only: not a stable API, and not documented as one.
+#[doc(hidden)]
+pub mod detect;
+#[doc(hidden)]
+pub mod lexicon;
+
+/// The `unspun` command line (`src/main.rs` calls [`cli::run`]): argument parsing, inputs,
+/// output formats and exit codes. Not a stable API.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+
 pub use checker::{Checker, CheckerBuilder};
-pub use finding::{Category, Finding, Hit, Severity};
+#[doc(hidden)]
+pub use finding::Hit;
+pub use finding::{Category, Finding, Severity};
 pub use rules::{PackError, PackFiles, Rule, RuleTable};
-use serde::{Deserialize, Serialize};
 pub use session::{
-    defaults, CheckError, CheckOptions, Checked, ConfigSource, Notice, Profile, Session,
-    SessionBuilder, SetupError, Source,
+    defaults, CheckError, CheckOptions, Checked, ConfigSource, Notice, Session, SessionBuilder,
+    SetupError, Source,
 };
 pub use text::markup::Format;
 pub use text::Document;
+
+use serde::{Deserialize, Serialize};
 
 /// The public document object: one per checked document.
 ///
@@ -54,10 +90,11 @@ pub struct Report {
     pub words: usize,
     /// The findings, sorted by position.
     pub findings: Vec<Finding>,
-    /// Set when only part of the document was checked: `"time budget"` (the checker's
-    /// [time budget](CheckerBuilder::time_budget) ran out: the score counts what was found
-    /// until then) or `"max-doc-bytes"` (the binary checked only the first part of a larger
-    /// document). Absent from the JSON when the whole document was checked.
+    /// Set when only part of the document was checked: `"time budget"` (the
+    /// [time budget](CheckOptions::time_budget) ran out: the score counts what was found
+    /// until then) or `"max-doc-bytes"` (only the first [`CheckOptions::max_doc_bytes`] of a
+    /// larger document were checked). Absent from the JSON when the whole document was
+    /// checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<String>,
 }

@@ -1,7 +1,6 @@
-//! The `unspun` command line: I/O, output formats and exit codes over the `unspun` library.
-
-mod cli;
+//! The `unspun` command line: I/O, output formats and exit codes over the `unspun` library
+//! (its `cli` module).
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    unspun::cli::run()
 }
