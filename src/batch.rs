@@ -707,15 +707,13 @@ pub fn truncate_at_char(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// How many findings [`FindingsMode::Top`] keeps in `unspun score` (and the Python package).
-pub const TOP_FINDINGS: usize = 5;
-
 /// Which findings an output record carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingsMode {
     /// No `findings` field.
     None,
-    /// The N most confident (ties: earlier first), listed in text order.
+    /// The N most confident (ties: earlier first), listed in text order (`unspun score` and
+    /// Python keep [`defaults::TOP_FINDINGS`](crate::defaults::TOP_FINDINGS)).
     Top(usize),
     /// All of them.
     All,
@@ -724,10 +722,15 @@ pub enum FindingsMode {
 /// Findings per category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Thesaurus swaps.
     pub swap: usize,
+    /// Translation leftovers.
     pub foreign: usize,
+    /// Scraper and CMS debris.
     pub boilerplate: usize,
+    /// Words run together.
     pub glue: usize,
+    /// Garbled text.
     pub garble: usize,
 }
 

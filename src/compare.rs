@@ -43,7 +43,7 @@
 
 use crate::lexicon::Lexicon;
 use crate::text::{Case, Token, TokenKind};
-use crate::{Category, Checker, Document};
+use crate::{Category, Checker, Document, Finding};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp};
 use std::collections::HashMap;
@@ -165,6 +165,13 @@ fn units(doc: &Document) -> Vec<Unit> {
 /// Compare `copy` with `source`; the checker's foreign and boilerplate findings on the copy
 /// (if given) classify the changes inside them.
 pub fn compare_with(source: &str, copy: &str, checker: Option<&Checker>) -> Comparison {
+    let findings = checker.map(|c| c.check(copy).findings).unwrap_or_default();
+    compare_with_findings(source, copy, &findings)
+}
+
+/// Compare `copy` with `source`; `findings` on the copy (e.g. a [`Session`](crate::Session)'s
+/// report of it) classify the changes inside their foreign and boilerplate spans.
+pub fn compare_with_findings(source: &str, copy: &str, findings: &[Finding]) -> Comparison {
     let sdoc = Document::new(source);
     let cdoc = Document::new(copy);
     let su = units(&sdoc);
@@ -188,7 +195,6 @@ pub fn compare_with(source: &str, copy: &str, checker: Option<&Checker>) -> Comp
     let skey_ord: Vec<u32> = order.iter().map(|&i| skey[i]).collect();
     let ops = similar::capture_diff_slices(Algorithm::Patience, &skey_ord, &ckey);
 
-    let findings = checker.map(|c| c.check(copy).findings).unwrap_or_default();
     let in_cat = |cat: Category, r: &Range<usize>| {
         findings
             .iter()

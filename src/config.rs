@@ -25,14 +25,15 @@
 //! A rule's own setting wins over its category's. Unknown keys, categories, severities and
 //! rule ids are errors that name the file, the line and the key.
 //!
-//! The library only parses, merges and applies configuration; the binary decides which file
-//! applies (see [`discover`]).
+//! This module parses, merges and applies configuration; a [`Session`](crate::Session) decides
+//! which file applies to which document (see [`discover`] and
+//! [`ConfigSource`](crate::ConfigSource)).
 
 use crate::finding::{Category, Severity};
 use crate::rules::pack::LineIndex;
 use crate::rules::RuleTable;
-use crate::text::markup::{self, Format, MarkupOptions};
-use crate::{Checker, CheckerBuilder, Document, Finding, Report};
+use crate::text::markup::Format;
+use crate::{Checker, CheckerBuilder, Finding, Report};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -762,26 +763,11 @@ impl Effective {
     }
 
     /// Check a source: extract its prose for `format`, run `checker`, apply this
-    /// configuration and the inline ignores, and recompute the score.
+    /// configuration and the inline ignores, and recompute the score (the middle stages of a
+    /// [`Session`](crate::Session)'s check, which also decodes, caps and filters by severity).
     pub fn check(&self, checker: &Checker, text: &str, format: Format) -> Checked {
-        let m = markup::extract(
-            text,
-            format,
-            MarkupOptions {
-                html_main_only: self.html_main_only,
-            },
-        );
-        let doc = Document::from_markup(text, &m);
-        let code = m.code;
-        let mut unused_ignores = Vec::new();
-        let report = checker.check_document_with(
-            &doc,
-            &|r| self.rule_on(&r.id, r.category),
-            &mut |findings| {
-                self.apply(findings, text);
-                unused_ignores = crate::suppress::apply(findings, text, format, &doc, &code);
-            },
-        );
+        let (report, unused_ignores) =
+            crate::session::run(checker, self, text, format, checker.budget());
         Checked {
             report,
             unused_ignores,

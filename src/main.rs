@@ -1,7 +1,6 @@
-//! The `unspun` command line: I/O, output formats and exit codes over the `unspun` library.
+//! The `unspun` command line: I/O, output formats and exit codes over the `unspun` library
+//! (its `cli` module).
 
-mod cli;
-
-fn main() {
-    std::process::exit(cli::run());
+fn main() -> std::process::ExitCode {
+    unspun::cli::run()
 }

@@ -8,16 +8,19 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use rayon::prelude::*;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use unspun::batch::{self, Counts, FindingsMode, Record};
-use unspun::config::{Config, Effective};
-use unspun::text::markup;
-use unspun::{Document, PackFiles, Report, Severity};
+use unspun::config::Config;
+use unspun::session::{CheckError, Notice, Profile};
+use unspun::{
+    defaults, CheckOptions, ConfigSource, Format, PackFiles, Report, Session, Severity, Source,
+};
 
 /// `unspun score --max-doc-bytes`'s default: longer texts are scored on their first part.
-const DEFAULT_MAX_DOC: usize = 8 << 20;
+const DEFAULT_MAX_DOC: usize = defaults::BATCH_MAX_DOC_BYTES;
+/// `unspun check --max-doc-bytes`'s default.
+const DEFAULT_CHECK_MAX_DOC: usize = defaults::CHECK_MAX_DOC_BYTES;
 /// Bump when the pickled state's shape changes.
 const STATE_VERSION: u32 = 1;
 
@@ -84,14 +87,6 @@ impl Spec {
     }
 }
 
-/// The built checker and the configuration it applies.
-struct Built {
-    checker: unspun::Checker,
-    config: Config,
-    /// The configuration's settings for a document without a path (batch scoring).
-    batch: Effective,
-}
-
 /// Errors (pack, configuration) as one message, one per line.
 fn messages<E: std::fmt::Display>(es: &[E]) -> String {
     es.iter()
@@ -100,35 +95,29 @@ fn messages<E: std::fmt::Display>(es: &[E]) -> String {
         .join("\n")
 }
 
-fn build(spec: &Spec) -> Result<Built, String> {
-    let mut config = match &spec.config {
+/// The session's one profile: the configuration and the checker built for it, as the CLI
+/// builds them (pack options first, then what the configuration adds).
+fn build(spec: &Spec) -> Result<Arc<Profile>, String> {
+    let config = match &spec.config {
         Some((label, dir, text)) => {
             let mut c = Config::parse(label, text, Path::new(dir)).map_err(|es| messages(&es))?;
             c.file = Some(PathBuf::from(label));
-            c
+            // Its rule-pack folders were read into `spec.packs`.
+            c.rule_packs.clear();
+            ConfigSource::Given(Box::new(c))
         }
-        None => Config::default(),
+        None => ConfigSource::None,
     };
-    // Its rule-pack folders were read into `spec.packs`.
-    config.rule_packs.clear();
-    // As the CLI: pack options first, then what the configuration adds.
-    let mut b = unspun::Checker::builder().embedded_packs(spec.default_rules);
+    let mut b = Session::builder()
+        .embedded_packs(spec.default_rules)
+        .config(config);
     for p in &spec.packs {
         b = b.pack_files(p.clone());
     }
     for r in &spec.disable {
         b = b.disable_rule(r.clone());
     }
-    let checker = config.configure(b).build().map_err(|es| messages(&es))?;
-    config
-        .validate(checker.rules())
-        .map_err(|es| messages(&es))?;
-    let batch = config.effective(Path::new("-"));
-    Ok(Built {
-        checker,
-        config,
-        batch,
-    })
+    b.build().profile(None).map_err(|e| e.to_string())
 }
 
 fn read_packs(dir: &Path) -> PyResult<PackFiles> {
@@ -161,7 +150,7 @@ fn rules_arg(rules: &Bound<'_, PyAny>) -> PyResult<Vec<PackFiles>> {
 fn findings_mode(s: &str) -> PyResult<FindingsMode> {
     match s {
         "none" => Ok(FindingsMode::None),
-        "top" => Ok(FindingsMode::Top(batch::TOP_FINDINGS)),
+        "top" => Ok(FindingsMode::Top(defaults::TOP_FINDINGS)),
         "all" => Ok(FindingsMode::All),
         _ => Err(PyValueError::new_err(format!(
             "findings: expected \"none\", \"top\" or \"all\", not {s:?}"
@@ -233,47 +222,46 @@ type Scored = Result<(Report, Option<String>), String>;
 #[pyclass(module = "unspun", name = "Checker", frozen)]
 struct PyChecker {
     spec: Spec,
-    built: Arc<Built>,
+    profile: Arc<Profile>,
 }
 
 impl PyChecker {
     fn from_spec(py: Python<'_>, spec: Spec) -> PyResult<PyChecker> {
-        let built = py.detach(|| build(&spec)).map_err(PyValueError::new_err)?;
-        Ok(PyChecker {
-            spec,
-            built: Arc::new(built),
-        })
+        let profile = py.detach(|| build(&spec)).map_err(PyValueError::new_err)?;
+        Ok(PyChecker { spec, profile })
     }
 
-    /// Score one text as `unspun score` does (the configuration's rule settings applied, no
-    /// markup, no inline ignores).
+    /// Score one text as `unspun score` scores a JSON Lines record: plain text, the
+    /// configuration applied, cut at `max_doc` bytes, within the batch time budget.
     fn score_text(&self, text: &str, max_doc: usize) -> Scored {
-        let cut = batch::truncate_at_char(text, max_doc);
-        let notice = (cut.len() < text.len()).then(|| {
-            format!(
-                "text is {} bytes, longer than max_doc_bytes: scored its first {} bytes",
-                text.len(),
-                cut.len()
-            )
-        });
-        let b = &*self.built;
-        let eff = &b.batch;
-        catch_unwind(AssertUnwindSafe(|| {
-            b.checker.check_document_with(
-                &Document::new(cut),
-                &|r| eff.rule_on(&r.id, r.category),
-                &mut |f| eff.apply(f, cut),
-            )
-        }))
-        .map(|r| (r, notice))
-        .map_err(|p| {
-            let what = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            format!("internal error while scoring this document: {what} (please report it)")
-        })
+        let opts = CheckOptions {
+            max_doc_bytes: max_doc,
+            ..CheckOptions::batch()
+        };
+        let source = Source::text(text).format(Format::Plain);
+        match self.profile.check(&source, &opts) {
+            Ok(checked) => {
+                let notices: Vec<String> = checked
+                    .notices
+                    .iter()
+                    .map(|n| match n {
+                        Notice::Cut { kept, .. } => format!(
+                            "text is {} bytes, longer than max_doc_bytes: scored its first {kept} bytes",
+                            text.len()
+                        ),
+                        Notice::TimeBudget => {
+                            "the time budget ran out: scored on the findings until then".to_string()
+                        }
+                    })
+                    .collect();
+                let notice = (!notices.is_empty()).then(|| notices.join("; "));
+                Ok((checked.report, notice))
+            }
+            Err(CheckError::Internal(what)) => Err(format!(
+                "internal error while scoring this document: {what} (please report it)"
+            )),
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 
@@ -316,8 +304,14 @@ impl PyChecker {
         };
         let mut config = None;
         if let Some((c, label, text)) = loaded {
+            // A folder given as `rules` and named in the configuration's `rule-packs` too loads
+            // once (decided here, where the folders exist, so it holds after pickling too).
+            let canonical = |d: &Path| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf());
+            let read: Vec<PathBuf> = packs.iter().map(|p| canonical(&p.dir)).collect();
             for d in &c.rule_packs {
-                packs.push(read_packs(d)?);
+                if !read.contains(&canonical(d)) {
+                    packs.push(read_packs(d)?);
+                }
             }
             config = Some((label, c.dir.display().to_string(), text));
         }
@@ -347,7 +341,7 @@ impl PyChecker {
     }
 
     fn __repr__(&self) -> String {
-        let rules = self.built.checker.rules().rules.len();
+        let rules = self.profile.checker().rules().rules.len();
         format!(
             "unspun.Checker({rules} rules, {} pack folders{})",
             self.spec.packs.len(),
@@ -361,8 +355,9 @@ impl PyChecker {
     /// Check one document as `unspun check --format json` does: the document object as a
     /// dict. `format`: "text", "markdown" or "html". `path` names the document (and picks the
     /// configuration's overrides); `min_severity` defaults to the configuration's, else
-    /// "warning". The GIL is released while checking.
-    #[pyo3(signature = (text, format="text", *, path=None, min_severity=None))]
+    /// "warning"; a text longer than `max_doc_bytes` is checked on its first part and says
+    /// `"truncated": "max-doc-bytes"`. The GIL is released while checking.
+    #[pyo3(signature = (text, format="text", *, path=None, min_severity=None, max_doc_bytes=DEFAULT_CHECK_MAX_DOC))]
     fn check(
         &self,
         py: Python<'_>,
@@ -370,8 +365,9 @@ impl PyChecker {
         format: &str,
         path: Option<String>,
         min_severity: Option<&str>,
+        max_doc_bytes: usize,
     ) -> PyResult<Py<PyAny>> {
-        let fmt = markup::Format::parse(format).ok_or_else(|| {
+        let fmt = Format::parse(format).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "format: expected \"text\", \"markdown\" or \"html\", not {format:?}"
             ))
@@ -384,17 +380,22 @@ impl PyChecker {
             })?),
             None => None,
         };
-        let path = path.unwrap_or_else(|| "-".into());
-        let b = &*self.built;
+        let opts = CheckOptions {
+            min_severity: min,
+            max_doc_bytes,
+            ..CheckOptions::default()
+        };
         let json = py.detach(|| {
-            let eff = b.config.effective(Path::new(&path));
-            let min = min.unwrap_or(eff.min_severity);
-            let mut report = eff.check(&b.checker, &text, fmt).report;
-            report.path = path;
-            report.findings.retain(|f| f.severity >= min);
-            serde_json::to_string(&report).expect("reports serialize")
+            let mut source = Source::text(&text).format(fmt);
+            if let Some(p) = &path {
+                source = source.path(Path::new(p)).label(p);
+            }
+            self.profile
+                .check(&source, &opts)
+                .map(|c| serde_json::to_string(&c.report).expect("reports serialize"))
+                .map_err(|e| e.to_string())
         });
-        json_loads(py, &json)
+        json_loads(py, &json.map_err(PyValueError::new_err)?)
     }
 
     /// Score many texts on `threads` threads (all cores when None), with the GIL released: one

@@ -108,6 +108,76 @@ def test_rules_disable_and_config_as_cli(tmp_path):
     assert json.loads(p.stdout) == configured
 
 
+# The documents of tests/cli/entry_points.rs: the Python package gives the report that
+# `unspun check` and `unspun score` give (and they give the library's, tested there).
+MARKDOWN = """# Notes on the meeting
+
+He said thatRussia was ready to talk.
+
+<!-- unspun-disable-next-line glue.joined-words -->
+The systemwith no name was ready.
+
+Once once again the committee met, and `thatRussia` stays in code.
+
+```
+thatRussia in a fence
+```
+"""
+
+
+def test_same_reports_as_cli_with_a_config_markup_ignores_and_a_cut(tmp_path):
+    (tmp_path / ".git").mkdir()
+    cfg = tmp_path / ".unspun.toml"
+    cfg.write_text("[categories]\ngarble = false\n")
+    docs = []
+    for s in SEEDS:
+        shutil.copy(s, tmp_path / s.name)
+        docs.append(tmp_path / s.name)
+    (tmp_path / "notes.md").write_text(MARKDOWN)
+    (tmp_path / "long.txt").write_text("He said thatRussia was ready. Once once again. " * 200)
+    docs += [tmp_path / "notes.md", tmp_path / "long.txt"]
+    limit = "4096"
+    expected = json.loads(cli("check", "--format", "json", "--max-doc-bytes", limit,
+                              "--config", cfg, *docs))
+    checker = unspun.Checker(config=cfg)
+    got = [checker.check(read(d), "markdown" if d.suffix == ".md" else "text", path=str(d),
+                         max_doc_bytes=int(limit))
+           for d in docs]
+    assert got == expected
+    notes, long = got[-2], got[-1]
+    assert [f["text"] for f in notes["findings"]] == ["thatRussia"]
+    assert long["truncated"] == "max-doc-bytes"
+    assert all(f["category"] != "garble" for d in got for f in d["findings"])
+
+    # Batch scoring: plain texts as JSON Lines records, as `unspun score` reads them.
+    plain = [read(d) for d in docs if d.suffix == ".txt"]
+    records = cli_score(plain, "--findings", "all", "--max-doc-bytes", limit, "--config", cfg)
+    batch = checker.score_batch(plain, findings="all", max_doc_bytes=int(limit))
+    assert batch[-1]["truncated"] == "max-doc-bytes" and "first 4096 bytes" in batch[-1]["notice"]
+    # The notices name each side's own option (--max-doc-bytes, max_doc_bytes).
+    for r in records + batch:
+        r.pop("id", None)
+        assert ("first 4096 bytes" in r.pop("notice", "")) == ("truncated" in r)
+    assert batch == records
+    for r, d in zip(batch, [g for g, d in zip(got, docs) if d.suffix == ".txt"]):
+        assert (r["score"], r["findings"]) == (d["score"], d["findings"])
+
+
+def test_a_folder_named_as_rules_and_in_the_config_loads_once(tmp_path):
+    shutil.copytree(ROOT / "tests/fixtures/packcfg", tmp_path / "packcfg")
+    cfg = tmp_path / "packcfg/.unspun.toml"
+    doc = tmp_path / "packcfg/doc.txt"
+    [expected] = json.loads(cli("check", "--format", "json", "--config", cfg,
+                                "--rules", tmp_path / "packcfg/packs", doc))
+    checker = unspun.Checker(rules=tmp_path / "packcfg/packs", config=cfg)
+    assert checker.check(read(doc), path=str(doc)) == expected
+    # Pickled and rebuilt where the folder is gone, it still loads each pack once.
+    blob = pickle.dumps(checker)
+    text = read(doc)
+    shutil.rmtree(tmp_path / "packcfg")
+    assert pickle.loads(blob).check(text, path=str(doc)) == expected
+
+
 def test_pickle_round_trip_is_cached_per_process():
     c = unspun.Checker(disable=["ngram.swap"])
     again = pickle.loads(pickle.dumps(c))

@@ -27,11 +27,13 @@ def default_checker():
     return _default
 
 
-def check(text, format="text", *, path=None, min_severity=None):
+def check(text, format="text", *, path=None, min_severity=None, max_doc_bytes=None):
     """Check one document: the document object of ``unspun check --format json`` as a dict
     ``{"path", "score", "words", "findings": [...]}``. ``format`` is "text", "markdown" or
-    "html"."""
-    return default_checker().check(text, format, path=path, min_severity=min_severity)
+    "html"; a text longer than ``max_doc_bytes`` (default: ``unspun check``'s, 50 MiB) is
+    checked on its first part and carries ``"truncated": "max-doc-bytes"``."""
+    extra = {} if max_doc_bytes is None else {"max_doc_bytes": max_doc_bytes}
+    return default_checker().check(text, format, path=path, min_severity=min_severity, **extra)
 
 
 def score_batch(texts, threads=None, *, findings="top", threshold=None,

@@ -5,19 +5,19 @@
 //! documents in input order through a [`Sink`], which adds what a format needs around them
 //! (the JSON array, the Checkstyle root, the one SARIF log).
 
-use super::atomic::{self, Output, RewriteError};
-use super::input::{self, Content, Input};
-use super::project::{ConfigArgs, Ctx, Resolver};
-use super::{parse_size, write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::atomic::{self, RewriteError};
+use super::input::{self, Input};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs, SeverityArg, Size};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use unspun::config::{Effective, Unused};
+use unspun::config::Unused;
 use unspun::report::{self, HumanOptions};
+use unspun::session::{CheckError, Checked, Notice, Profile};
 use unspun::text::markup;
-use unspun::{fix, Report, RuleTable, Severity};
+use unspun::{defaults, fix, CheckOptions, Report, RuleTable, Severity, Source};
 
 /// Output formats. Add a variant here and its rendering in [`render`] (per document) and
 /// [`Sink`] (around the documents).
@@ -132,14 +132,12 @@ pub struct CheckArgs {
     /// Check at most this much of each input (bytes; K, M, G suffixes): a larger one is
     /// checked on its first part (cut on a character boundary) with a notice, and never
     /// rewritten by --fix.
-    #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
-    pub max_doc_bytes: usize,
+    #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::CHECK_MAX_DOC_BYTES))]
+    pub max_doc_bytes: Size,
     #[command(flatten)]
     pub walk: input::WalkArgs,
     #[command(flatten)]
-    pub config: ConfigArgs,
-    #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 /// The result of checking one input.
@@ -172,7 +170,7 @@ struct Sink {
     format: Format,
     /// The configuration files that applied (SARIF run properties).
     configs: Vec<String>,
-    out: Output,
+    out: Out,
     first: bool,
     collected: Vec<Report>,
     /// `html`: every report with its source text, rendered as one page at the end.
@@ -180,44 +178,44 @@ struct Sink {
 }
 
 impl Sink {
-    fn new(format: Format, out: Output) -> Sink {
-        let mut s = Sink {
+    fn new(format: Format, mut out: Out) -> Result<Sink, Error> {
+        match format {
+            Format::Json => out.write("[")?,
+            Format::Checkstyle => out.write(report::CHECKSTYLE_HEADER)?,
+            _ => {}
+        }
+        Ok(Sink {
             format,
             configs: Vec::new(),
             out,
             first: true,
             collected: Vec::new(),
             pages: Vec::new(),
-        };
-        match format {
-            Format::Json => write_out(&mut s.out, "["),
-            Format::Checkstyle => write_out(&mut s.out, report::CHECKSTYLE_HEADER),
-            _ => {}
-        }
-        s
+        })
     }
 
-    fn document(&mut self, d: &Done) {
+    fn document(&mut self, d: &Done) -> Result<(), Error> {
         match self.format {
             Format::Json => {
-                write_out(&mut self.out, if self.first { "\n" } else { ",\n" });
-                write_out(&mut self.out, &d.rendered);
+                self.out.write(if self.first { "\n" } else { ",\n" })?;
+                self.out.write(&d.rendered)?;
             }
             Format::Sarif => self.collected.push(d.report.clone()),
             Format::Html => self.pages.push((d.report.clone(), d.rendered.clone())),
-            _ => write_out(&mut self.out, &d.rendered),
+            _ => self.out.write(&d.rendered)?,
         }
         self.first = false;
+        Ok(())
     }
 
-    fn raw(&mut self, s: &str) {
-        write_out(&mut self.out, s);
+    fn raw(&mut self, s: &str) -> Result<(), Error> {
+        self.out.write(s)
     }
 
-    fn finish(&mut self, rules: Option<&RuleTable>) {
+    fn finish(&mut self, rules: Option<&RuleTable>) -> Result<(), Error> {
         match self.format {
-            Format::Json => write_out(&mut self.out, if self.first { "]\n" } else { "\n]\n" }),
-            Format::Checkstyle => write_out(&mut self.out, report::CHECKSTYLE_FOOTER),
+            Format::Json => self.out.write(if self.first { "]\n" } else { "\n]\n" }),
+            Format::Checkstyle => self.out.write(report::CHECKSTYLE_FOOTER),
             Format::Sarif => {
                 let empty = RuleTable::default();
                 let s = report::sarif_with(
@@ -226,18 +224,14 @@ impl Sink {
                     env!("CARGO_PKG_VERSION"),
                     Some(serde_json::json!({ "configFiles": self.configs })),
                 );
-                write_out(&mut self.out, &s);
+                self.out.write(s)
             }
             Format::Html => {
                 let page = report::html::report_page(&self.pages);
-                write_out(&mut self.out, &page);
+                self.out.write(page)
             }
-            _ => {}
+            _ => Ok(()),
         }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
     }
 }
 
@@ -245,19 +239,26 @@ impl Sink {
 struct Opts {
     format: Format,
     human: HumanOptions,
-    min: Option<Severity>,
-    fail_under: Option<f64>,
     input_format: Option<markup::Format>,
     stdin_name: Option<PathBuf>,
-    html_main_only: bool,
     unused: bool,
     fix: bool,
     diff: bool,
-    fix_min_confidence: Option<f64>,
-    max_doc_bytes: usize,
+    /// What the session's check is given (size limit, severity, fail-under, fixes, markup).
+    check: CheckOptions,
 }
 
-pub fn run(args: CheckArgs) -> i32 {
+impl Opts {
+    /// The path that names an input (for its configuration, format and report).
+    fn path_of<'a>(&'a self, inp: &'a Input) -> Option<&'a Path> {
+        match inp {
+            Input::File(p) => Some(p),
+            Input::Stdin => self.stdin_name.as_deref(),
+        }
+    }
+}
+
+pub fn run(args: CheckArgs) -> CmdResult {
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -265,8 +266,9 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     if let Some(c) = args.fix_min_confidence {
         if !(0.0..=1.0).contains(&c) {
-            eprintln!("error: --fix-min-confidence {c} is not between 0 and 1");
-            return EXIT_ERROR;
+            return Err(Error::msg(format!(
+                "--fix-min-confidence {c} is not between 0 and 1"
+            )));
         }
     }
     // `unspun check` with no path reads standard input; on a terminal that would wait
@@ -277,23 +279,29 @@ pub fn run(args: CheckArgs) -> i32 {
             "unspun check: no input (give files or folders, or `-` to read standard input)\n\n\
              Usage: unspun check [OPTIONS] [PATH]...\n\nFor more information, try '--help'."
         );
-        return EXIT_ERROR;
+        return Ok(exit_code(true, false));
     }
-    let excludes =
-        input::Excludes::new(args.config.config.as_deref(), args.config.no_config).into_fn();
-    let walked = input::collect_with(&args.paths, &args.walk, Some(excludes));
+    // One session for the run: it finds each input's configuration (and the `exclude` globs
+    // the folder walk applies), and checks every document.
+    let session = Arc::new(args.session.builder().build());
+    let walked = input::collect_with(
+        &args.paths,
+        &args.walk,
+        Some(input::excludes(session.clone())),
+    );
     let inputs = walked.inputs;
-    let mut status = EXIT_CLEAN;
+    let mut failed = false;
     for n in &walked.notices {
         eprintln!("notice: {n}");
     }
     for e in &walked.errors {
         eprintln!("error: {e}");
-        status = EXIT_ERROR;
+        failed = true;
     }
     if args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin)) {
-        eprintln!("error: --fix cannot rewrite standard input (use --diff)");
-        return EXIT_ERROR;
+        return Err(Error::msg(
+            "--fix cannot rewrite standard input (use --diff)",
+        ));
     }
     // Colour only where a person reads it: a terminal on standard output, never `-o FILE`
     // or a pipe; `NO_COLOR` (any non-empty value) turns `auto` off.
@@ -313,49 +321,51 @@ pub fn run(args: CheckArgs) -> i32 {
             width: 120,
             min_severity: Severity::Info,
         },
-        min: args.min_severity.map(Severity::from),
-        fail_under: args.fail_under,
         input_format: args.input_format.map(Into::into),
         stdin_name: args.stdin_filename.clone(),
-        html_main_only: args.html_main_only,
         unused: args.report_unused_ignores,
         fix: args.fix,
         diff: args.diff,
-        fix_min_confidence: args.fix_min_confidence,
-        max_doc_bytes: args.max_doc_bytes,
+        check: CheckOptions {
+            max_doc_bytes: args.max_doc_bytes.0,
+            min_severity: args.min_severity.map(Severity::from),
+            fail_under: args.fail_under,
+            fix_min_confidence: args.fix_min_confidence,
+            html_main_only: args.html_main_only,
+            ..CheckOptions::default()
+        },
     };
 
     // Resolve every input's configuration first (configuration errors are reported once per
     // file, and the inputs they govern are not checked).
-    let mut resolver = Resolver::new(&args.config, &args.packs);
-    let mut jobs: Vec<(Input, Arc<Ctx>)> = Vec::with_capacity(inputs.len());
-    let mut reported: Vec<Arc<Vec<String>>> = Vec::new();
-    let mut first_rules: Option<Arc<Ctx>> = None;
+    let mut jobs: Vec<(Input, Arc<Profile>)> = Vec::with_capacity(inputs.len());
+    let mut reported: Vec<Arc<unspun::SetupError>> = Vec::new();
+    let mut first_rules: Option<Arc<Profile>> = None;
     for inp in inputs {
-        match resolver.for_input(&inp, opts.stdin_name.as_deref()) {
-            Ok(ctx) => {
-                first_rules.get_or_insert_with(|| ctx.clone());
-                jobs.push((inp, ctx));
+        match session.profile(opts.path_of(&inp)) {
+            Ok(profile) => {
+                first_rules.get_or_insert_with(|| profile.clone());
+                jobs.push((inp, profile));
             }
             Err(errs) => {
                 if !reported.iter().any(|r| Arc::ptr_eq(r, &errs)) {
-                    for e in errs.iter() {
+                    for e in &errs.messages {
                         eprintln!("error: {e}");
                     }
                     reported.push(errs.clone());
                 }
                 eprintln!("error: {}: not checked (configuration errors)", inp.label());
-                status = EXIT_ERROR;
+                failed = true;
             }
         }
     }
     if jobs.is_empty() && !reported.is_empty() {
-        return EXIT_ERROR;
+        return Ok(exit_code(true, false));
     }
     // Which configuration applied (each once, in input order).
     let mut configs: Vec<Option<String>> = Vec::new();
-    for (inp, ctx) in &jobs {
-        let file = ctx.config.file.as_ref().map(|f| input::display_path(f));
+    for (inp, profile) in &jobs {
+        let file = profile.config().file.as_ref().map(|f| input::display_path(f));
         if !configs.contains(&file) {
             if args.verbose {
                 match &file {
@@ -372,32 +382,15 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     // With no input at all, the SARIF log still lists the rules.
     if first_rules.is_none() && args.format == Format::Sarif {
-        let file = resolver.config_file(None);
-        match resolver.ctx(file) {
-            Ok(c) => first_rules = Some(c),
-            Err(errs) => {
-                for e in errs.iter() {
-                    eprintln!("error: {e}");
-                }
-                return EXIT_ERROR;
-            }
-        }
+        first_rules = Some(session.profile(None)?);
     }
 
-    let mut sink = Sink::new(
-        if opts.diff {
-            Format::Human
-        } else {
-            opts.format
-        },
-        match Output::open(args.output.as_deref()) {
-            Ok(o) => o,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_ERROR;
-            }
-        },
-    );
+    let format = if opts.diff {
+        Format::Human
+    } else {
+        opts.format
+    };
+    let mut sink = Sink::new(format, Out::open(args.output.as_deref())?)?;
     sink.configs = configs.into_iter().flatten().collect();
     let mut fail = false;
     let mut all: Vec<Report> = Vec::new();
@@ -405,24 +398,24 @@ pub fn run(args: CheckArgs) -> i32 {
     for chunk in jobs.chunks(256) {
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
-            .map(|(inp, ctx)| check_one(ctx, inp, &opts))
+            .map(|(inp, profile)| check_one(profile, inp, &opts))
             .collect();
         for o in outcomes {
             match o {
                 Outcome::Checked(d) => {
                     if !d.notices.is_empty() {
-                        let _ = sink.flush();
+                        sink.out.flush()?;
                         for n in &d.notices {
                             eprintln!("notice: {n}");
                         }
                     }
                     if opts.diff {
                         fail |= !d.diff.is_empty();
-                        sink.raw(&d.diff);
+                        sink.raw(&d.diff)?;
                     } else {
                         fail |= !d.report.findings.is_empty() || d.below.is_some();
                         fail |= opts.unused && !d.unused.is_empty();
-                        sink.document(&d);
+                        sink.document(&d)?;
                     }
                     if let Some(limit) = d.below {
                         notes.push(format!(
@@ -454,140 +447,123 @@ pub fn run(args: CheckArgs) -> i32 {
                     }
                 }
                 Outcome::Skipped(msg) => {
-                    let _ = sink.flush();
+                    sink.out.flush()?;
                     eprintln!("notice: {msg}");
                 }
                 Outcome::Failed(msg) => {
-                    let _ = sink.flush();
+                    sink.out.flush()?;
                     eprintln!("error: {msg}");
-                    status = EXIT_ERROR;
+                    failed = true;
                 }
             }
         }
     }
     if !opts.diff {
-        sink.finish(first_rules.as_ref().map(|c| c.checker.rules()));
+        sink.finish(first_rules.as_ref().map(|p| p.checker().rules()))?;
     }
     if args.statistics {
         let refs: Vec<&Report> = all.iter().collect();
         let table = report::statistics_table(&report::statistics(&refs));
         if opts.format == Format::Human && !opts.diff {
-            sink.raw(&table);
+            sink.raw(&table)?;
         } else {
             notes.push(table.trim_end().to_string());
         }
     }
-    if let Err(e) = sink.out.finish() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write output: {e}");
-            return EXIT_ERROR;
-        }
-    }
+    sink.out.finish()?;
     for n in notes {
         eprintln!("{n}");
     }
-    if status == EXIT_ERROR {
-        EXIT_ERROR
-    } else if fail {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+    Ok(exit_code(failed, fail))
 }
 
-fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
-    let read = match input::read(inp, opts.max_doc_bytes) {
-        Ok(Content::Text(t)) => t,
-        Ok(Content::Binary(msg)) => return Outcome::Skipped(msg),
+fn check_one(profile: &Profile, inp: &Input, opts: &Opts) -> Outcome {
+    let read = match input::read(inp, opts.check.max_doc_bytes) {
+        Ok(r) => r,
         Err(e) => return Outcome::Failed(e),
     };
-    let text = read.decoded.text.as_str();
-    let (path, label): (Option<&Path>, String) = match inp {
-        Input::File(p) => (Some(p), inp.label()),
-        Input::Stdin => match &opts.stdin_name {
-            Some(n) => (Some(n.as_path()), input::display_path(n)),
-            None => (None, inp.label()),
-        },
+    let path = opts.path_of(inp);
+    let label = match (inp, path) {
+        (Input::Stdin, Some(n)) => input::display_path(n),
+        _ => inp.label(),
     };
-    let format = opts
-        .input_format
-        .or_else(|| path.map(markup::Format::from_path))
-        .unwrap_or_default();
-    let mut eff: Effective = ctx.config.effective(path.unwrap_or(Path::new("-")));
-    eff.html_main_only |= opts.html_main_only;
-    if let Some(m) = opts.min {
-        eff.min_severity = m;
+    let mut source = Source::bytes(&read.bytes).label(&label);
+    if let Some(p) = path {
+        source = source.path(p);
     }
-    if let Some(f) = opts.fail_under {
-        eff.fail_under = Some(f);
+    if let Some(f) = opts.input_format {
+        source = source.format(f);
     }
-    if let Some(c) = opts.fix_min_confidence {
-        eff.fix_min_confidence = c;
+    if let Some(size) = read.cut {
+        source = source.cut(size);
     }
-    let min = eff.min_severity;
-    let mut notices: Vec<String> = read
-        .cut_notice(&label, opts.max_doc_bytes)
-        .into_iter()
-        .collect();
-    let check = |text: &str| {
-        let mut c = eff.check(&ctx.checker, text, format);
-        read.decoded.describe(&mut c.report.findings);
-        if read.cut.is_some() {
-            c.report.truncated = Some(unspun::TRUNCATED_SIZE.to_string());
+    let checked = match profile.check(&source, &opts.check) {
+        Ok(c) => c,
+        Err(CheckError::Binary(why)) => {
+            return Outcome::Skipped(format!("{label}: {why}, skipped"))
         }
-        c
+        Err(e) => return Outcome::Failed(format!("{label}: {e}")),
     };
-    let checked = check(text);
+    let mut notices: Vec<String> = checked
+        .notices
+        .iter()
+        .map(|n| notice(&label, n, opts.check.max_doc_bytes))
+        .collect();
     let mut done = Fixes {
         diff: String::new(),
         fixed: 0,
     };
     if opts.fix || opts.diff {
-        let mut shown = checked.report.clone();
-        shown.findings.retain(|f| f.severity >= min);
-        let mut edits = fix::safe_edits(&shown, ctx.checker.rules(), eff.fix_min_confidence);
-        if format != markup::Format::Plain && !edits.is_empty() {
+        let mut edits = fix::safe_edits(
+            &checked.report,
+            profile.checker().rules(),
+            checked.settings.fix_min_confidence,
+        );
+        if checked.format != markup::Format::Plain && !edits.is_empty() {
             // A fix never rewrites markup: a finding across inline markup inside a word
             // (`assail<b>ants`) keeps its suggestion for a human.
-            let opts = markup::MarkupOptions {
-                html_main_only: eff.html_main_only,
+            let mopts = markup::MarkupOptions {
+                html_main_only: checked.settings.html_main_only,
             };
-            let masked = markup::extract(text, format, opts).masked;
+            let masked = markup::extract(&checked.text, checked.format, mopts).masked;
             edits.retain(|e| {
                 let i = masked.partition_point(|r| r.end <= e.start);
                 masked.get(i).is_none_or(|r| r.start >= e.end)
             });
         }
         if !edits.is_empty() {
-            let new = fix::apply(text, &edits);
-            // A file checked in part, compressed, or with bytes that are not valid, is never
-            // rewritten: the rest (or the bytes as they were) would be lost.
-            let refused = read.not_rewritable();
-            let encoded = read.decoded.encode(&new).filter(|_| refused.is_none());
+            let new = fix::apply(&checked.text, &edits);
             let what = if opts.diff {
                 "no diff"
             } else {
                 "not rewritten"
             };
+            // A file checked in part, compressed, or with bytes that are not valid, is never
+            // rewritten: the rest (or the bytes as they were) would be lost.
+            let encoded = match read.not_rewritable() {
+                Some(why) => Err(why),
+                None => checked.encode(&new).map_err(|why| why.to_string()),
+            };
             match (encoded, path) {
-                (None, _) => notices.push(format!(
-                    "{label}: {what}: {}",
-                    refused.unwrap_or_else(|| {
-                        "it has bytes that are not valid text (see input.invalid-utf8)".into()
-                    })
-                )),
-                (Some(_), _) if opts.diff => {
-                    done.diff = fix::unified_diff(&label, text, &new);
+                (Err(why), _) => notices.push(format!("{label}: {what}: {why}")),
+                (Ok(_), _) if opts.diff => {
+                    done.diff = fix::unified_diff(&label, &checked.text, &new);
                 }
-                (Some(bytes), Some(p)) => {
+                (Ok(bytes), Some(p)) => {
                     let Some(was) = read.fingerprint else {
                         return Outcome::Failed(format!("{label}: cannot write the fixes"));
                     };
                     match atomic::rewrite(p, &bytes, was) {
                         Ok(()) => {
                             done.fixed = edits.len();
-                            let checked = check(&new);
-                            return finish(checked, label, &new, &eff, opts, done, notices);
+                            let again = Source::text(&new)
+                                .path(p)
+                                .label(&label)
+                                .format(checked.format);
+                            return match profile.check(&again, &opts.check) {
+                                Ok(c) => finish(c, opts, done, notices),
+                                Err(e) => Outcome::Failed(format!("{label}: {e}")),
+                            };
                         }
                         Err(RewriteError::Refused(why)) => {
                             notices.push(format!("{label}: not rewritten: {why}"));
@@ -599,11 +575,24 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
                         }
                     }
                 }
-                (Some(_), None) => {}
+                (Ok(_), None) => {}
             }
         }
     }
-    finish(checked, label, text, &eff, opts, done, notices)
+    finish(checked, opts, done, notices)
+}
+
+/// A notice for standard error.
+fn notice(label: &str, n: &Notice, limit: usize) -> String {
+    match n {
+        Notice::Cut { size, .. } => {
+            let whole = size.map_or("longer".to_string(), |n| format!("{n} bytes,"));
+            format!("{label}: {whole} over --max-doc-bytes: checked its first {limit} bytes only")
+        }
+        Notice::TimeBudget => {
+            format!("{label}: the time budget ran out: checked on the findings until then")
+        }
+    }
 }
 
 /// What `--fix` or `--diff` did to a document.
@@ -614,31 +603,19 @@ struct Fixes {
     fixed: usize,
 }
 
-fn finish(
-    checked: unspun::config::Checked,
-    label: String,
-    text: &str,
-    eff: &Effective,
-    opts: &Opts,
-    fixes: Fixes,
-    notices: Vec<String>,
-) -> Outcome {
+fn finish(checked: Checked, opts: &Opts, fixes: Fixes, notices: Vec<String>) -> Outcome {
     let Fixes { diff, fixed } = fixes;
-    let mut report = checked.report;
-    report.path = label;
-    report.findings.retain(|f| f.severity >= eff.min_severity);
+    let below = checked.below_fail_under();
     let unused = if opts.unused {
         checked.unused_ignores
     } else {
         Vec::new()
     };
-    let below = eff
-        .fail_under
-        .filter(|&l| report.is_english() && report.score < l);
+    let report = checked.report;
     let rendered = if opts.diff {
         String::new()
     } else {
-        render(&report, text, &unused, opts)
+        render(&report, &checked.text, &unused, opts)
     };
     Outcome::Checked(Box::new(Done {
         rendered,

@@ -10,9 +10,7 @@
 //! zstd) are first copied (decompressed) to an unnamed temporary file so they can be read
 //! twice.
 
-use super::parse_size;
-use super::score::Sink;
-use super::{PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs, Size};
 use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,7 +23,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 use unspun::batch::{self, Fields, Id, RecordError};
 use unspun::cluster::{self, Params, Signature};
-use unspun::Checker;
+use unspun::session::Profile;
+use unspun::{defaults, CheckOptions, Source};
 
 /// Input bytes signed per chunk.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -69,14 +68,15 @@ pub struct ClusterArgs {
     pub threads: Option<usize>,
     /// Read at most this much of each record (bytes; K, M, G suffixes); a longer text is
     /// clustered on its first part.
-    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
-    pub max_doc_bytes: usize,
+    #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::BATCH_MAX_DOC_BYTES))]
+    pub max_doc_bytes: Size,
     /// No summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Rule packs of the checker whose score picks the representative of a two-member group.
+    /// Rule packs and configuration of the checker whose score picks the representative of a
+    /// two-member group.
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 /// Where a document's line is, to read it again.
@@ -113,32 +113,21 @@ struct Cursor {
     cap: usize,
 }
 
-pub fn run(args: ClusterArgs) -> i32 {
+pub fn run(args: ClusterArgs) -> CmdResult {
     let params = Params {
         threshold: args.threshold,
         ..Params::default()
     };
-    if let Err(e) = params.validate() {
-        eprintln!("error: --threshold: {e}");
-        return EXIT_ERROR;
-    }
-    // The checker picks the representative of two members (or a tie): its full score,
-    // `ngram.swap` included, names the original in 399 of 400 real pairs (without it, most
-    // pairs tie and the longer text, often the spun copy, won). A document's check is cut at
-    // 10 seconds, as in `score`.
-    let builder = args
-        .packs
-        .builder()
-        .time_budget(std::time::Duration::from_secs(10));
-    let checker = match builder.build() {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("error: {e}");
-            }
-            return EXIT_ERROR;
-        }
-    };
+    params
+        .validate()
+        .map_err(|e| Error::msg(format!("--threshold: {e}")))?;
+    // The session's check picks the representative of two members (or a tie): its full
+    // score, `ngram.swap` included, names the original in 399 of 400 real pairs (without it,
+    // most pairs tie and the longer text, often the spun copy, won). A document's check is
+    // cut at 10 seconds, as in `score` (`CheckOptions::batch`).
+    let session = args.session.builder().build();
+    let input_path = (args.input != "-").then(|| std::path::Path::new(&args.input));
+    let profile = session.profile(input_path)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -147,37 +136,29 @@ pub fn run(args: ClusterArgs) -> i32 {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
-    let file = match open_input(&args.input) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let mut sink = match Sink::open(args.output.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let file = open_input(&args.input).map_err(Error::msg)?;
+    let mut sink = Out::open(args.output.as_deref())?;
     let fields = Fields {
         text: args.text_field.clone(),
         id: args.id_field.clone(),
     };
     let start = Instant::now();
-    let cap = args.max_doc_bytes.saturating_add(LINE_SLACK);
+    let cap = args.max_doc_bytes.0.saturating_add(LINE_SLACK);
     let summary = {
         let Signed { docs, sigs, errors } = sign_all(&file, cap, &fields, &params);
         let clusters = cluster::cluster(&sigs, &params);
         let out = Output {
-            checker: &checker,
+            profile: &profile,
+            check: CheckOptions {
+                max_doc_bytes: args.max_doc_bytes.0,
+                ..CheckOptions::batch()
+            },
             file: &file,
             docs: &docs,
             sigs: &sigs,
             fields: &fields,
         };
-        let written = out.write_all(&clusters.groups, &errors, args.singletons, &mut sink);
+        let written = out.write_all(&clusters.groups, &errors, args.singletons, &mut sink)?;
         Summary {
             docs: docs.len(),
             unsigned: sigs.iter().filter(|s| s.is_none()).count(),
@@ -186,10 +167,7 @@ pub fn run(args: ClusterArgs) -> i32 {
             errors: errors.len() + written.errors,
         }
     };
-    if let Err(e) = sink.finish() {
-        eprintln!("error: {e}");
-        return EXIT_ERROR;
-    }
+    sink.finish()?;
     if !args.quiet {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(
@@ -203,11 +181,7 @@ pub fn run(args: ClusterArgs) -> i32 {
             summary.docs as f64 / secs.max(1e-9)
         );
     }
-    if summary.errors > 0 {
-        EXIT_ERROR
-    } else {
-        EXIT_CLEAN
-    }
+    Ok(exit_code(summary.errors > 0, false))
 }
 
 struct Summary {
@@ -409,7 +383,10 @@ enum Item {
 }
 
 struct Output<'a> {
-    checker: &'a Checker,
+    /// The configuration and checker of the input (for the representative's tie-break).
+    profile: &'a Profile,
+    /// What the tie-break check is given.
+    check: CheckOptions,
     file: &'a File,
     docs: &'a [DocRef],
     sigs: &'a [Option<Signature>],
@@ -429,8 +406,8 @@ impl Output<'_> {
         groups: &[Vec<u32>],
         errors: &[(u64, RecordError)],
         singletons: bool,
-        sink: &mut Sink,
-    ) -> Written {
+        sink: &mut Out,
+    ) -> Result<Written, Error> {
         let mut keyed: Vec<(u64, Item)> = Vec::with_capacity(groups.len() + errors.len());
         let mut in_group = vec![false; if singletons { self.docs.len() } else { 0 }];
         for g in groups {
@@ -482,9 +459,9 @@ impl Output<'_> {
                 buf.push(b'\n');
                 written.errors += errs;
             }
-            sink.write(&buf);
+            sink.write(&buf)?;
         }
-        written
+        Ok(written)
     }
 
     /// A group's record, and how many of its lines could not be read again.
@@ -515,8 +492,7 @@ impl Output<'_> {
             .iter()
             .map(|&m| self.sigs[m as usize].as_ref())
             .collect();
-        let rep =
-            cluster::representative(&sigs, &texts, &mut |i| self.checker.check(texts[i]).score);
+        let rep = cluster::representative(&sigs, &texts, &mut |i| self.score(texts[i]));
         let scores = cluster::faithfulness(&texts, rep);
         let rep_sig = sigs[rep];
         let mut errs = 0;
@@ -556,6 +532,14 @@ impl Output<'_> {
         };
         let line = serde_json::to_string(&rec).expect("records serialize");
         (line, errs)
+    }
+
+    /// A member's checker score (a document the checker fails on scores 0).
+    fn score(&self, text: &str) -> f64 {
+        let source = Source::text(text).format(unspun::Format::Plain);
+        self.profile
+            .check(&source, &self.check)
+            .map_or(0.0, |c| c.report.score)
     }
 
     /// Read a document's line again (what the first pass kept of it).

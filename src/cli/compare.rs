@@ -1,15 +1,15 @@
 //! `unspun compare SOURCE COPY`: align a copy with its source and list the changes; with
 //! `--eval FILE.jsonl`, measure how well the alignment recovers labelled swaps.
 
-use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unspun::compare::{self, ChangeKind, Comparison};
 use unspun::eval::{self, overlaps, Record};
-use unspun::Checker;
+use unspun::session::Profile;
+use unspun::{CheckOptions, Finding, Source};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -35,29 +35,31 @@ pub struct CompareArgs {
     /// and report precision and recall of the substitutions against the labelled swaps.
     #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["source", "copy"])]
     pub eval: Option<PathBuf>,
+    /// The checker's foreign and boilerplate findings on the copy classify the changes inside
+    /// them: its rule packs and configuration.
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
-pub fn run(args: CompareArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
+pub fn run(args: CompareArgs) -> CmdResult {
+    let session = args.session.builder().build();
     if let Some(file) = &args.eval {
-        return measure(file, &checker, args.format);
+        let profile = session.profile(None)?;
+        return measure(file, &profile, args.format);
     }
     let (Some(sp), Some(cp)) = (&args.source, &args.copy) else {
-        eprintln!("error: give SOURCE and COPY (or --eval FILE)");
-        return EXIT_ERROR;
+        return Err(Error::msg("give SOURCE and COPY (or --eval FILE)"));
     };
+    let profile = session.profile(Some(cp))?;
     let read = |p: &PathBuf| {
         std::fs::read_to_string(p)
             .map_err(|e| eprintln!("error: {}: cannot read: {e}", p.display()))
     };
     let (Ok(source), Ok(copy)) = (read(sp), read(cp)) else {
-        return EXIT_ERROR;
+        return Ok(exit_code(true, false));
     };
-    let cmp = compare::compare_with(&source, &copy, Some(&checker));
+    let findings = copy_findings(&profile, &copy, Some(cp));
+    let cmp = compare::compare_with_findings(&source, &copy, &findings);
     let out = match args.format {
         Format::Json => {
             let v = serde_json::json!({"score": cmp.score, "changes": cmp.changes});
@@ -70,10 +72,23 @@ pub fn run(args: CompareArgs) -> i32 {
             &cp.display().to_string(),
         ),
     };
-    let mut o = std::io::stdout().lock();
-    write_out(&mut o, &out);
-    let _ = o.flush();
-    EXIT_CLEAN
+    let mut o = Out::stdout();
+    o.write(out)?;
+    o.finish()?;
+    Ok(exit_code(false, false))
+}
+
+/// The checker's findings on the copy, as `unspun check` reports them (a copy it cannot check
+/// has none: its changes are classified without them).
+fn copy_findings(profile: &Profile, copy: &str, path: Option<&Path>) -> Vec<Finding> {
+    let mut source = Source::text(copy);
+    if let Some(p) = path {
+        source = source.path(p);
+    }
+    profile
+        .check(&source, &CheckOptions::default())
+        .map(|c| c.report.findings)
+        .unwrap_or_default()
 }
 
 /// The copy with every change marked `[copy -> source]` (insertions `[+copy]`, deletions
@@ -161,8 +176,9 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
-fn judge(rec: &Record, checker: &Checker) -> Counts {
-    let cmp = compare::compare_with(&rec.original, &rec.spun, Some(checker));
+fn judge(rec: &Record, profile: &Profile) -> Counts {
+    let findings = copy_findings(profile, &rec.spun, None);
+    let cmp = compare::compare_with_findings(&rec.original, &rec.spun, &findings);
     let span = |c: &compare::Change| c.copy_start..c.copy_end.max(c.copy_start + 1);
     let subs: Vec<_> = cmp
         .changes
@@ -201,16 +217,11 @@ fn judge(rec: &Record, checker: &Checker) -> Counts {
     }
 }
 
-fn measure(path: &PathBuf, checker: &Checker, format: Format) -> i32 {
+fn measure(path: &PathBuf, profile: &Profile, format: Format) -> CmdResult {
     let file = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {file}: cannot read: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let mut status = EXIT_CLEAN;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::msg(format!("{file}: cannot read: {e}")))?;
+    let mut failed = false;
     let mut records = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -220,11 +231,11 @@ fn measure(path: &PathBuf, checker: &Checker, format: Format) -> i32 {
             Ok(r) => records.push(r),
             Err(e) => {
                 eprintln!("error: {file}: line {}: {e}", i + 1);
-                status = EXIT_ERROR;
+                failed = true;
             }
         }
     }
-    let per: Vec<Counts> = records.par_iter().map(|r| judge(r, checker)).collect();
+    let per: Vec<Counts> = records.par_iter().map(|r| judge(r, profile)).collect();
     let mut t = Counts::default();
     for c in per {
         t += c;
@@ -269,7 +280,8 @@ fn measure(path: &PathBuf, checker: &Checker, format: Format) -> i32 {
             )
         }
     };
-    let mut o = std::io::stdout().lock();
-    write_out(&mut o, &out);
-    status
+    let mut o = Out::stdout();
+    o.write(out)?;
+    o.finish()?;
+    Ok(exit_code(failed, false))
 }

@@ -1,7 +1,6 @@
 //! `unspun config`: which configuration file applies, and (`--dump`) the effective settings.
 
-use super::project::{ConfigArgs, Resolver};
-use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{exit_code, CmdResult, Out, SessionArgs};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -14,45 +13,36 @@ pub struct ConfigCmdArgs {
     #[arg(long)]
     pub dump: bool,
     #[command(flatten)]
-    pub config: ConfigArgs,
-    #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
-pub fn run(args: ConfigCmdArgs) -> i32 {
-    let mut resolver = Resolver::new(&args.config, &args.packs);
+pub fn run(args: ConfigCmdArgs) -> CmdResult {
+    let session = args.session.session();
     // A folder stands for a file inside it.
     let probe = args
         .path
         .as_ref()
         .map(|p| if p.is_dir() { p.join("_") } else { p.clone() });
-    let file = resolver.config_file(probe.as_deref());
-    let ctx = match resolver.ctx(file.clone()) {
-        Ok(c) => c,
-        Err(errs) => {
-            for e in errs.iter() {
-                eprintln!("error: {e}");
-            }
-            return EXIT_ERROR;
-        }
-    };
-    let mut out = std::io::stdout().lock();
+    let file = session.config_file(probe.as_deref());
+    let profile = session.profile(probe.as_deref())?;
+    let mut out = Out::stdout();
     if args.dump {
-        let eff = ctx
-            .config
+        let eff = profile
+            .config()
             .effective(probe.as_deref().unwrap_or(std::path::Path::new("_")));
         let mut s = match &file {
             Some(f) => format!("# effective configuration from {}\n", f.display()),
             None => "# no configuration file: defaults\n".to_string(),
         };
         s.push_str(&eff.to_toml());
-        write_out(&mut out, &s);
+        out.write(s)?;
     } else {
         let s = match &file {
             Some(f) => format!("{}\n", f.display()),
             None => "no configuration file (defaults)\n".to_string(),
         };
-        write_out(&mut out, &s);
+        out.write(s)?;
     }
-    EXIT_CLEAN
+    out.finish()?;
+    Ok(exit_code(false, false))
 }

@@ -1,18 +1,17 @@
 //! `unspun eval`: measure the detectors on labelled spun text, or (`--clean DIR`) how often
 //! they fire on clean text.
 
-use super::input::{self, Content, Input};
-use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::input::{self, Input};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::PathBuf;
 use unspun::eval::{
     self, CleanDoc, CleanStats, Evaluation, Metrics, Record, RecordEval, Selection,
 };
-use unspun::text::markup;
-use unspun::{Category, Checker};
+use unspun::session::{CheckError, Profile};
+use unspun::{Category, CheckOptions, Report, Session, Severity, Source};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -67,7 +66,7 @@ pub struct EvalArgs {
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -77,14 +76,14 @@ fn parse_category(s: &str) -> Result<Category, String> {
     })
 }
 
-pub fn run(args: EvalArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
+pub fn run(args: EvalArgs) -> CmdResult {
+    let session = args.session.session();
+    let profile = session.profile(None)?;
     for r in &args.only {
-        if checker.rules().get(r).is_none() {
-            eprintln!("error: --only {r}: no such rule (see `unspun rules`)");
-            return EXIT_ERROR;
+        if profile.checker().rules().get(r).is_none() {
+            return Err(Error::msg(format!(
+                "--only {r}: no such rule (see `unspun rules`)"
+            )));
         }
     }
     if let Some(n) = args.threads {
@@ -93,21 +92,16 @@ pub fn run(args: EvalArgs) -> i32 {
             .build_global();
     }
     if let Some(dir) = &args.clean {
-        return run_clean(&checker, dir, &args);
+        return run_clean(&session, dir, &args);
     }
     let path = args
         .file
         .clone()
         .expect("clap requires FILE without --clean");
     let file = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {file}: cannot read: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let mut status = EXIT_CLEAN;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::msg(format!("{file}: cannot read: {e}")))?;
+    let mut failed = false;
     let mut records: Vec<Record> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -117,13 +111,12 @@ pub fn run(args: EvalArgs) -> i32 {
             Ok(r) => records.push(r),
             Err(e) => {
                 eprintln!("error: {file}: line {}: {e}", i + 1);
-                status = EXIT_ERROR;
+                failed = true;
             }
         }
     }
     if records.is_empty() {
-        eprintln!("error: {file}: no valid records");
-        return EXIT_ERROR;
+        return Err(Error::msg(format!("{file}: no valid records")));
     }
     let sel = Selection {
         rules: args.only.clone(),
@@ -132,18 +125,31 @@ pub fn run(args: EvalArgs) -> i32 {
     let dumping = args.dump.is_some();
     // Records are judged in parallel; collect keeps input order, so the output is the same
     // on any number of threads.
-    let judged: Vec<(RecordEval, Option<String>)> = records
+    let judged: Vec<Result<(RecordEval, Option<String>), String>> = records
         .par_iter()
-        .map(|rec| judge(&checker, rec, &sel, dumping))
+        .map(|rec| judge(&profile, rec, &sel, dumping))
         .collect();
-    let (results, dumps): (Vec<RecordEval>, Vec<Option<String>>) = judged.into_iter().unzip();
+    let mut results = Vec::with_capacity(judged.len());
+    let mut dumps = Vec::with_capacity(judged.len());
+    for (rec, j) in records.iter().zip(judged) {
+        match j {
+            Ok((r, d)) => {
+                results.push(r);
+                dumps.push(d);
+            }
+            Err(e) => {
+                eprintln!("error: {file}: record {}: {e}", rec.id);
+                failed = true;
+            }
+        }
+    }
     let ev = eval::evaluate(&results);
 
     if let Some(path) = &args.dump {
         let body: String = dumps.into_iter().flatten().collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the dump: {e}", path.display());
-            status = EXIT_ERROR;
+            failed = true;
         }
     }
     if let Some(path) = &args.dump_features {
@@ -158,7 +164,7 @@ pub fn run(args: EvalArgs) -> i32 {
             .collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the features: {e}", path.display());
-            status = EXIT_ERROR;
+            failed = true;
         }
     }
     let rendered = match args.format {
@@ -172,27 +178,35 @@ pub fn run(args: EvalArgs) -> i32 {
             serde_json::to_string_pretty(&v).expect("evaluations serialize") + "\n"
         }
     };
-    let mut out = std::io::stdout().lock();
-    write_out(&mut out, &rendered);
-    let _ = out.flush();
-    status
+    let mut out = Out::stdout();
+    out.write(rendered)?;
+    out.finish()?;
+    Ok(exit_code(failed, false))
 }
 
 /// Check both texts of a record and judge the spun one; the dump line if asked for.
 fn judge(
-    checker: &Checker,
+    profile: &Profile,
     rec: &Record,
     sel: &Selection,
     dump: bool,
-) -> (RecordEval, Option<String>) {
-    let original = checker.check(&rec.original);
-    let spun = checker.check(&rec.spun);
+) -> Result<(RecordEval, Option<String>), String> {
+    let original = report(profile, &rec.original)?;
+    let spun = report(profile, &rec.spun)?;
     let judged = eval::evaluate_record(rec, &original, &spun, sel);
     let line = dump.then(|| {
         let d = eval::diagnostics(rec, &original, &spun, &judged, sel);
         serde_json::to_string(&d).expect("diagnostics serialize") + "\n"
     });
-    (judged, line)
+    Ok((judged, line))
+}
+
+/// A text's report, as `unspun check` makes it.
+fn report(profile: &Profile, text: &str) -> Result<Report, String> {
+    profile
+        .check(&Source::text(text), &CheckOptions::default())
+        .map(|c| c.report)
+        .map_err(|e| e.to_string())
 }
 
 fn num(x: Option<f64>) -> String {
@@ -304,16 +318,11 @@ fn human(ev: &Evaluation, sel: &Selection, file: &str) -> String {
 
 /// `unspun eval --clean DIR`: every sub-folder of `dir` is a genre (files directly in `dir`
 /// count under the folder's own name).
-fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
+fn run_clean(session: &Session, dir: &std::path::Path, args: &EvalArgs) -> CmdResult {
     let label = dir.display().to_string();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: {label}: cannot read the folder: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let mut status = EXIT_CLEAN;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::msg(format!("{label}: cannot read the folder: {e}")))?;
+    let mut failed = false;
     let own = dir
         .file_name()
         .map_or_else(|| label.clone(), |n| n.to_string_lossy().into_owned());
@@ -332,7 +341,7 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
     }
     genres.sort();
     let mut jobs: Vec<(String, Input)> = Vec::new();
-    let mut add = |genre: &str, paths: &[String], status: &mut i32| {
+    let mut add = |genre: &str, paths: &[String], failed: &mut bool| {
         // A corpus is read whole, ignore files or not (a generated corpus may sit in a
         // git-ignored folder); hidden files are still skipped.
         let walk = input::WalkArgs {
@@ -342,7 +351,7 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
         let found = input::collect_with(paths, &walk, None);
         for e in found.errors {
             eprintln!("error: {e}");
-            *status = EXIT_ERROR;
+            *failed = true;
         }
         jobs.extend(found.inputs.into_iter().map(|i| (genre.to_string(), i)));
     };
@@ -358,36 +367,44 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
         })
         .collect();
     if !loose.is_empty() {
-        add(&own, &loose, &mut status);
+        add(&own, &loose, &mut failed);
     }
     for (g, p) in &genres {
-        add(g, &[p.display().to_string()], &mut status);
+        add(g, &[p.display().to_string()], &mut failed);
     }
     if jobs.is_empty() {
-        eprintln!("error: {label}: no documents (.txt .md .html .rst … files) found");
-        return EXIT_ERROR;
+        return Err(Error::msg(format!(
+            "{label}: no documents (.txt .md .html .rst … files) found"
+        )));
     }
-    let eff = unspun::config::Effective::default();
+    // Every finding counts in find/10k (info included); those at or above warning (the
+    // default min-severity) are the ones `check` shows and fails on. Each file is checked
+    // by the session as `unspun check` checks it (its configuration, its format).
+    let opts = CheckOptions {
+        max_doc_bytes: 50 << 20,
+        min_severity: Some(Severity::Info),
+        ..CheckOptions::default()
+    };
     let results: Vec<Result<Option<CleanDoc>, String>> = jobs
         .par_iter()
         .map(|(genre, inp)| {
-            let read = match input::read(inp, 50 << 20) {
-                Ok(Content::Text(t)) => t,
-                Ok(Content::Binary(msg)) => {
-                    eprintln!("notice: {msg}");
-                    return Ok(None);
+            let read = input::read(inp, opts.max_doc_bytes)?;
+            let label = inp.label();
+            let mut source = Source::bytes(&read.bytes).label(&label);
+            if let Input::File(p) = inp {
+                source = source.path(p);
+            }
+            if let Some(size) = read.cut {
+                source = source.cut(size);
+            }
+            match session.check(&source, &opts) {
+                Ok(c) => Ok(Some(CleanDoc::from_report(genre, &c.report))),
+                Err(CheckError::Binary(why)) => {
+                    eprintln!("notice: {label}: {why}, skipped");
+                    Ok(None)
                 }
-                Err(e) => return Err(e),
-            };
-            let format = match inp {
-                Input::File(p) => markup::Format::from_path(p),
-                Input::Stdin => markup::Format::default(),
-            };
-            let mut c = eff.check(checker, &read.decoded.text, format);
-            read.decoded.describe(&mut c.report.findings);
-            // Every finding counts in find/10k; those at or above warning (the default
-            // min-severity) are the ones `check` shows and fails on.
-            Ok(Some(CleanDoc::from_report(genre, &c.report)))
+                Err(e) => Err(format!("{label}: {e}")),
+            }
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
@@ -397,7 +414,7 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
             Ok(None) => {}
             Err(e) => {
                 eprintln!("error: {e}");
-                status = EXIT_ERROR;
+                failed = true;
             }
         }
     }
@@ -413,10 +430,10 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
             serde_json::to_string_pretty(&v).expect("stats serialize") + "\n"
         }
     };
-    let mut out = std::io::stdout().lock();
-    write_out(&mut out, &rendered);
-    let _ = out.flush();
-    status
+    let mut out = Out::stdout();
+    out.write(rendered)?;
+    out.finish()?;
+    Ok(exit_code(failed, false))
 }
 
 fn clean_human(stats: &[CleanStats], label: &str, top: usize) -> String {

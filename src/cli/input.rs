@@ -17,9 +17,8 @@ use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use unspun::config::{self, Config};
-use unspun::text::decode::{self, Decoded, DecodedText};
+use std::sync::Arc;
+use unspun::Session;
 
 /// File extensions checked when walking a folder (explicitly named files are always checked),
 /// also under a compression suffix (`.txt.gz`, `.md.zst`).
@@ -320,54 +319,12 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Which configuration file governs which folder, to apply its `exclude` globs: the same
-/// rule as for the settings (`--config FILE`, `--no-config`, or the nearest `.unspun.toml`).
-/// A configuration that cannot be loaded excludes nothing here (its errors are reported when
-/// its files are checked).
-pub struct Excludes {
-    fixed: Option<Option<Arc<Config>>>,
-    found: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
-}
-
-impl Excludes {
-    /// `config`: `--config`; `no_config`: `--no-config`.
-    pub fn new(config: Option<&Path>, no_config: bool) -> Excludes {
-        let fixed = if no_config {
-            Some(None)
-        } else {
-            config.map(|f| Config::load(f).ok().map(Arc::new))
-        };
-        Excludes {
-            fixed,
-            found: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Is `path` excluded by the configuration that governs its folder?
-    pub fn excluded(&self, path: &Path) -> bool {
-        let config = match &self.fixed {
-            Some(c) => c.clone(),
-            None => {
-                let dir = absolute(path)
-                    .parent()
-                    .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
-                let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-                found
-                    .entry(dir.clone())
-                    .or_insert_with(|| {
-                        config::discover(&dir).and_then(|f| Config::load(&f).ok().map(Arc::new))
-                    })
-                    .clone()
-            }
-        };
-        config.is_some_and(|c| c.excludes(path))
-    }
-
-    /// As a shareable test for [`collect_with`].
-    pub fn into_fn(self) -> Excluded {
-        let me = Arc::new(self);
-        Arc::new(move |p: &Path| me.excluded(p))
-    }
+/// The `exclude` globs of the configuration that governs each path, as the session finds it
+/// (`--config FILE`, `--no-config`, or the nearest `.unspun.toml`): a shareable test for
+/// [`collect_with`]. A configuration that cannot be loaded excludes nothing here (its errors
+/// are reported when its files are checked).
+pub fn excludes(session: Arc<Session>) -> Excluded {
+    Arc::new(move |p: &Path| session.config(Some(p)).is_some_and(|c| c.excludes(p)))
 }
 
 /// A compression format, told by the first bytes of the data.
@@ -465,20 +422,11 @@ pub fn is_jsonl_path(p: &Path) -> bool {
     ext.is_some_and(|x| ["jsonl", "ndjson", "jsonlines"].contains(&x.as_str()))
 }
 
-/// What reading an input gave.
+/// An input's bytes, as read (decoding is the session's first stage).
 #[derive(Debug)]
-pub enum Content {
-    /// Text to check.
-    Text(Text),
-    /// A binary file, skipped (with the reason).
-    Binary(String),
-}
-
-/// A text read from an input.
-#[derive(Debug)]
-pub struct Text {
-    /// The decoded text (see [`unspun::text::decode`]).
-    pub decoded: DecodedText,
+pub struct Raw {
+    /// At most the limit.
+    pub bytes: Vec<u8>,
     /// `Some(size)` when the input is longer than the limit: only its first part was read
     /// (`size` is the input's length when known).
     pub cut: Option<Option<u64>>,
@@ -489,32 +437,22 @@ pub struct Text {
     pub fingerprint: Option<Fingerprint>,
 }
 
-impl Text {
-    /// The notice for a text cut at `limit` bytes.
-    pub fn cut_notice(&self, label: &str, limit: usize) -> Option<String> {
-        let size = self.cut?;
-        let whole = size.map_or("longer".to_string(), |n| format!("{n} bytes,"));
-        Some(format!(
-            "{label}: {whole} over --max-doc-bytes: checked its first {limit} bytes only"
-        ))
-    }
-
-    /// Why `--fix` must not rewrite this input, if it must not.
+impl Raw {
+    /// Why `--fix` must not rewrite this input, if it must not (beyond what the session's
+    /// [`Checked::encode`](unspun::Checked::encode) says: a cut or invalid text).
     pub fn not_rewritable(&self) -> Option<String> {
         if self.cut.is_some() {
             Some("only its first part was checked".to_string())
-        } else if let Some(c) = self.compressed {
-            Some(format!("it is {} compressed", c.name()))
         } else {
-            None
+            self.compressed
+                .map(|c| format!("it is {} compressed", c.name()))
         }
     }
 }
 
-/// Read an input (at most `limit` bytes of it, decompressed when it is gzip or zstd) and
-/// decode it: UTF-8 or UTF-16 with a byte-order mark, invalid bytes replaced (and reported by
-/// `input.invalid-utf8`), binary files (a NUL byte in the first 8 KiB) skipped.
-pub fn read(input: &Input, limit: usize) -> Result<Content, String> {
+/// Read an input, at most `limit` bytes of it (a larger one is never read whole),
+/// decompressed when it is gzip or zstd. Decoding is the session's first stage.
+pub fn read(input: &Input, limit: usize) -> Result<Raw, String> {
     let label = input.label();
     let mut bytes = Vec::new();
     let cannot = |e: io::Error| format!("{label}: cannot read: {e}");
@@ -529,15 +467,12 @@ pub fn read(input: &Input, limit: usize) -> Result<Content, String> {
         Input::File(_) if !more && compressed.is_none() => Some(Fingerprint::of(&bytes)),
         _ => None,
     };
-    match decode::decode_prefix(&bytes, cut.is_some()) {
-        Decoded::Text(decoded) => Ok(Content::Text(Text {
-            decoded,
-            cut,
-            compressed,
-            fingerprint,
-        })),
-        Decoded::Binary(why) => Ok(Content::Binary(format!("{label}: {why}, skipped"))),
-    }
+    Ok(Raw {
+        bytes,
+        cut,
+        compressed,
+        fingerprint,
+    })
 }
 
 /// Read up to `limit` bytes into `buf`; `true` when there is more.

@@ -7,22 +7,40 @@ mod compare;
 mod config_cmd;
 mod eval;
 mod input;
-mod project;
+mod output;
 mod rules_cmd;
 mod score;
 mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
-use unspun::{Checker, Severity};
+use std::process::ExitCode;
+use unspun::{ConfigSource, Session, SessionBuilder, Severity};
+
+pub use output::{Error, Out};
 
 /// Exit code: nothing at or above the minimum severity.
-pub const EXIT_CLEAN: i32 = 0;
-/// Exit code: an error (unreadable input, bad rule pack); other inputs were still processed.
-pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: an error (unreadable input, bad rule pack, a usage error); other inputs were
+/// still processed.
+pub const EXIT_ERROR: u8 = 1;
 /// Exit code: findings at or above the minimum severity.
-pub const EXIT_FINDINGS: i32 = 2;
+pub const EXIT_FINDINGS: u8 = 2;
+
+/// What a command returns: its exit code, or an error that ends it (printed by [`run`], exit
+/// code 1; a closed standard output ends it quietly with 0).
+pub type CmdResult = Result<ExitCode, Error>;
+
+/// The exit code of a run: an error beats findings, findings beat clean.
+pub fn exit_code(error: bool, findings: bool) -> ExitCode {
+    ExitCode::from(if error {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,36 +92,47 @@ pub struct PackArgs {
     pub disable: Vec<String>,
 }
 
-impl PackArgs {
-    /// A checker builder with these options.
-    pub fn builder(&self) -> unspun::CheckerBuilder {
-        let mut b = Checker::builder().embedded_packs(!self.no_default_rules);
-        for d in &self.rules {
-            b = b.rules_dir(d);
-        }
-        for r in &self.disable {
-            b = b.disable_rule(r.clone());
-        }
-        b
-    }
-
-    /// Build the checker, or print the pack errors and return `None`.
-    pub fn checker(&self) -> Option<Checker> {
-        build_checker(self.builder())
-    }
+/// Configuration-file options, the same for every command.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of looking for `.unspun.toml` next to each input
+    /// and in its parent folders.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
-/// Build a checker, or print the pack errors and return `None`.
-pub fn build_checker(builder: unspun::CheckerBuilder) -> Option<Checker> {
-    match builder.build() {
-        Ok(c) => Some(c),
-        Err(errors) => {
-            let mut err = std::io::stderr().lock();
-            for e in errors {
-                let _ = writeln!(err, "error: {e}");
-            }
-            None
+/// Rule packs and configuration: what a [`Session`] is built from.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SessionArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+impl SessionArgs {
+    /// A session builder with these options.
+    pub fn builder(&self) -> SessionBuilder {
+        let mut b = Session::builder().embedded_packs(!self.packs.no_default_rules);
+        for d in &self.packs.rules {
+            b = b.rules_dir(d);
         }
+        for r in &self.packs.disable {
+            b = b.disable_rule(r.clone());
+        }
+        b.config(match (&self.config.config, self.config.no_config) {
+            (_, true) => ConfigSource::None,
+            (Some(f), false) => ConfigSource::File(f.clone()),
+            (None, false) => ConfigSource::Discover,
+        })
+    }
+
+    /// The session (configurations and packs are loaded when first needed).
+    pub fn session(&self) -> Session {
+        self.builder().build()
     }
 }
 
@@ -124,10 +153,24 @@ impl From<SeverityArg> for Severity {
     }
 }
 
-/// Parse the arguments and run; returns the exit code.
-pub fn run() -> i32 {
-    let cli = Cli::parse();
-    match cli.command {
+/// Parse the arguments and run the command. A usage error (an unknown flag, a missing
+/// argument) is printed as clap words it and exits with 1, like any other error (2 means
+/// findings); `--help` and `--version` exit with 0.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
+        }
+    };
+    // A bug in a detector costs the document it was checking, not the run.
+    unspun::session::quiet_panics();
+    let result = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Rules(a) => rules_cmd::rules(a),
         Command::Explain(a) => rules_cmd::explain(a),
@@ -138,13 +181,53 @@ pub fn run() -> i32 {
         Command::Score(a) => score::run(a),
         Command::Cluster(a) => cluster::run(a),
         Command::Licenses => {
-            write_out(
-                &mut std::io::stdout().lock(),
-                &unspun::rules::licenses::text(),
-            );
-            EXIT_CLEAN
+            let mut out = Out::stdout();
+            out.write(unspun::rules::licenses::text())
+                .and_then(|()| out.finish())
+                .map(|()| exit_code(false, false))
         }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => e.report(),
     }
+}
+
+/// A size in bytes on the command line: `50M`, `512K`, `1000000` (see [`parse_size`]); shown
+/// in the same way, so a default is written once, as a number (`unspun::defaults`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size(pub usize);
+
+impl std::str::FromStr for Size {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Size, String> {
+        parse_size(s).map(Size)
+    }
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0;
+        for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
+            if n > 0 && n % (1 << shift) == 0 {
+                return write!(f, "{}{unit}", n >> shift);
+            }
+        }
+        write!(f, "{n}")
+    }
+}
+
+/// Seconds, from 0 to a day.
+pub fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=86400.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds from 0 to 86400")),
+    }
+}
+
+/// A time budget in seconds, 0 meaning none.
+pub fn budget(secs: f64) -> Option<std::time::Duration> {
+    (secs > 0.0).then(|| std::time::Duration::from_secs_f64(secs))
 }
 
 /// A size with an optional binary suffix: `50M` → 52428800 (K, M, G; `MiB`, `MB` too).
@@ -170,23 +253,16 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Write to stdout; a closed pipe ends the program quietly (as `| head` expects).
-pub fn write_out(out: &mut impl Write, s: &str) {
-    if let Err(e) = out.write_all(s.as_bytes()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(EXIT_CLEAN);
-        }
-        eprintln!("error: cannot write output: {e}");
-        std::process::exit(EXIT_ERROR);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_size, Size};
 
     #[test]
     fn sizes() {
+        assert_eq!(Size(50 << 20).to_string(), "50M");
+        assert_eq!(Size(8 << 20).to_string(), "8M");
+        assert_eq!(Size(1000).to_string(), "1000");
+        assert_eq!("5M".parse(), Ok(Size(5 << 20)));
         assert_eq!(parse_size("50M"), Ok(50 << 20));
         assert_eq!(parse_size("512K"), Ok(512 << 10));
         assert_eq!(parse_size("512k"), Ok(512 << 10));

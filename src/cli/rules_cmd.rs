@@ -1,7 +1,9 @@
 //! `unspun rules` and `unspun explain`.
 
-use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{exit_code, CmdResult, Error, Out, SessionArgs};
 use clap::Args;
+use unspun::config::RuleSetting;
+use unspun::CheckOptions;
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
@@ -9,7 +11,7 @@ pub struct RulesArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 #[derive(Args, Debug)]
@@ -17,29 +19,33 @@ pub struct ExplainArgs {
     /// The rule id, e.g. `glue.joined-words`.
     pub rule: String,
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
-pub fn rules(args: RulesArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
-    let mut out = std::io::stdout().lock();
+/// Every rule with the severity and switch in force in the current folder (the configuration
+/// found from it, or given, applied).
+pub fn rules(args: RulesArgs) -> CmdResult {
+    let profile = args.session.session().profile(None)?;
+    let settings = profile.settings(None, &CheckOptions::default());
+    let checker = profile.checker();
+    let mut out = Out::stdout();
     let table = checker.rules();
     if !args.json {
-        write_out(
-            &mut out,
-            &format!(
-                "{:<30} {:<12} {:<8} {:<8} {}\n",
-                "RULE", "CATEGORY", "SEVERITY", "ENABLED", "PACK"
-            ),
-        );
+        out.write(format!(
+            "{:<30} {:<12} {:<8} {:<8} {}\n",
+            "RULE", "CATEGORY", "SEVERITY", "ENABLED", "PACK"
+        ))?;
     }
     for (i, r) in table.rules.iter().enumerate() {
+        let enabled = checker.is_enabled(i) && settings.rule_on(&r.id, r.category);
+        let severity = match settings.rules.get(&r.id) {
+            Some(RuleSetting::Severity(s)) => *s,
+            _ => r.severity,
+        };
         let line = if args.json {
             let v = serde_json::json!({
-                "id": r.id, "category": r.category, "severity": r.severity,
-                "enabled": checker.is_enabled(i), "pack": r.pack, "file": r.file,
+                "id": r.id, "category": r.category, "severity": severity,
+                "enabled": enabled, "pack": r.pack, "file": r.file,
                 "language": r.language,
             });
             format!("{v}\n")
@@ -48,23 +54,24 @@ pub fn rules(args: RulesArgs) -> i32 {
                 "{:<30} {:<12} {:<8} {:<8} {}\n",
                 r.id,
                 r.category.as_str(),
-                r.severity.as_str(),
-                if checker.is_enabled(i) { "yes" } else { "no" },
+                severity.as_str(),
+                if enabled { "yes" } else { "no" },
                 r.pack
             )
         };
-        write_out(&mut out, &line);
+        out.write(line)?;
     }
-    EXIT_CLEAN
+    out.finish()?;
+    Ok(exit_code(false, false))
 }
 
-pub fn explain(args: ExplainArgs) -> i32 {
-    let Some(checker) = args.packs.checker() else {
-        return EXIT_ERROR;
-    };
-    let Some(r) = checker.rules().get(&args.rule) else {
-        eprintln!("error: unknown rule `{}` (see `unspun rules`)", args.rule);
-        return EXIT_ERROR;
+pub fn explain(args: ExplainArgs) -> CmdResult {
+    let profile = args.session.session().profile(None)?;
+    let Some(r) = profile.checker().rules().get(&args.rule) else {
+        return Err(Error::msg(format!(
+            "unknown rule `{}` (see `unspun rules`)",
+            args.rule
+        )));
     };
     let mut s = format!(
         "{}\n  category: {}\n  severity: {}\n  pack: {} ({}{})\n",
@@ -102,6 +109,8 @@ pub fn explain(args: ExplainArgs) -> i32 {
             s.push_str(&format!("  - {e:?}\n"));
         }
     }
-    write_out(&mut std::io::stdout().lock(), &s);
-    EXIT_CLEAN
+    let mut out = Out::stdout();
+    out.write(s)?;
+    out.finish()?;
+    Ok(exit_code(false, false))
 }

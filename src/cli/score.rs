@@ -7,21 +7,21 @@
 //! stays bounded whatever the input size, and a single document is never read past
 //! `--max-doc-bytes`.
 
-use super::atomic::Output;
 use super::input::{self, Input};
-use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{budget, parse_secs, CmdResult, Error, Out, SessionArgs, Size};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use unspun::batch::{self, Fields, FindingsMode, Id, InputRecord, Record, RecordError};
-use unspun::text::decode::{self, Decoded, DecodedText};
-use unspun::Checker;
+use unspun::session::{CheckError, Notice, Profile};
+use unspun::{defaults, CheckOptions, Source};
 
 /// Input bytes per batch (a bigger document makes a batch of its own).
 const BATCH_BYTES: usize = 256 * 1024;
@@ -29,8 +29,6 @@ const BATCH_BYTES: usize = 256 * 1024;
 const BATCH_DOCS: usize = 2048;
 /// Batches in flight (read but not yet written) per worker.
 const WINDOW_PER_WORKER: u64 = 4;
-/// How many findings `--findings top` keeps.
-const TOP_FINDINGS: usize = 5;
 /// Room for the JSON around the text when reading a record line.
 const LINE_SLACK: usize = 1 << 20;
 
@@ -54,11 +52,13 @@ pub enum FindingsArg {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
-    /// `.jsonl`/`.ndjson` files and stdin starting with `{` are JSON Lines, the rest is text.
+    /// `.jsonl`/`.ndjson` files and stdin starting with `{` are JSON Lines, the rest are
+    /// documents.
     Auto,
     /// Every input is JSON Lines.
     Jsonl,
-    /// Every input is one plain-text document.
+    /// Every input is one document (Markdown and HTML files by their extension, the rest and
+    /// stdin plain text).
     Text,
 }
 
@@ -101,12 +101,12 @@ pub struct ScoreArgs {
     /// Score at most this much of each text (bytes; K, M, G suffixes); a longer text is scored
     /// on its first part and its record says so in "notice". Scoring takes about 11 bytes of
     /// memory per byte of text (folded copy, tokens, offsets), so this bounds memory per worker.
-    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
-    pub max_doc_bytes: usize,
+    #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::BATCH_MAX_DOC_BYTES))]
+    pub max_doc_bytes: Size,
     /// Give each document at most this many seconds (0: no limit): a document that takes
     /// longer is scored on what was found until then, and its record says
     /// "truncated": "time budget", so one pathological document cannot stall the run.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value_t = defaults::DOC_TIMEOUT.as_secs_f64(), value_parser = parse_secs)]
     pub doc_timeout: f64,
     /// No progress line and no summary on stderr.
     #[arg(short, long)]
@@ -114,7 +114,7 @@ pub struct ScoreArgs {
     #[command(flatten)]
     pub walk: input::WalkArgs,
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 /// One thing to score, as the reader found it.
@@ -123,6 +123,7 @@ enum Item {
     /// (more than the range when the line was cut).
     Line {
         src: Arc<str>,
+        profile: Arc<Profile>,
         line_no: u64,
         range: Range<usize>,
         len: usize,
@@ -130,6 +131,9 @@ enum Item {
     /// A plain-text document in `buf[range]`; `cut` when the file goes on past the cap.
     Text {
         src: Arc<str>,
+        /// The file (its configuration's overrides and its markup apply).
+        path: Option<PathBuf>,
+        profile: Arc<Profile>,
         range: Range<usize>,
         cut: bool,
     },
@@ -208,150 +212,149 @@ impl Window {
 }
 
 /// What workers need to turn items into records.
-struct Ctx<'a> {
-    checker: &'a Checker,
+struct Ctx {
     fields: Fields,
     findings: FindingsMode,
     format: OutFormat,
     threshold: Option<f64>,
     fail_under: Option<f64>,
-    max_doc: usize,
+    /// What the session's check is given: the size limit and the time budget.
+    check: CheckOptions,
     /// Name the file in JSON Lines records too (several inputs).
     line_paths: bool,
 }
 
-/// Seconds, from 0 to a day.
-fn parse_secs(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=86400.0).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds from 0 to 86400")),
-    }
-}
-
-pub fn run(args: ScoreArgs) -> i32 {
-    let mut builder = args.packs.builder();
-    if args.doc_timeout > 0.0 {
-        builder = builder.time_budget(Duration::from_secs_f64(args.doc_timeout));
-    }
-    let Some(checker) = super::build_checker(builder) else {
-        return EXIT_ERROR;
-    };
+pub fn run(args: ScoreArgs) -> CmdResult {
+    let session = args.session.builder().build();
     let workers = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
 
-    // Expand the arguments one by one so a missing path keeps its place in the output.
-    let mut sources: Vec<Source> = Vec::new();
+    // Expand the arguments one by one so a missing path keeps its place in the output; each
+    // input gets the configuration that applies to it (an error in one ends the run here,
+    // before anything is scored).
+    let mut sources: Vec<Arg> = Vec::new();
     for p in &args.inputs {
         let found = input::collect_with(std::slice::from_ref(p), &args.walk, None);
         let dir = p != "-" && Path::new(p).is_dir();
         for n in &found.notices {
             eprintln!("notice: {n}");
         }
-        sources.extend(found.inputs.into_iter().map(|i| Source::Input(i, dir)));
+        for i in found.inputs {
+            let path = match &i {
+                Input::File(f) => Some(f.as_path()),
+                Input::Stdin => None,
+            };
+            let profile = session.profile(path)?;
+            sources.push(Arg::Input(i, dir, profile));
+        }
         sources.extend(
             found
                 .errors
                 .into_iter()
-                .map(|e| Source::Missing(p.clone(), e)),
+                .map(|e| Arg::Missing(p.clone(), e)),
         );
     }
     let total_bytes = known_size(&sources);
     let line_paths = sources.len() > 1;
 
     let progress = !args.quiet && io::stderr().is_terminal();
-    let mut sink = match Sink::open(args.output.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let mut sink = Out::open(args.output.as_deref())?;
     if args.format == OutFormat::Csv {
-        sink.write(batch::CSV_HEADER.as_bytes());
+        sink.write(batch::CSV_HEADER)?;
     }
 
-    let ctx = Ctx {
-        checker: &checker,
+    let ctx = Arc::new(Ctx {
         fields: Fields {
             text: args.text_field.clone(),
             id: args.id_field.clone(),
         },
         findings: match args.findings {
             FindingsArg::None => FindingsMode::None,
-            FindingsArg::Top => FindingsMode::Top(TOP_FINDINGS),
+            FindingsArg::Top => FindingsMode::Top(defaults::TOP_FINDINGS),
             FindingsArg::All => FindingsMode::All,
         },
         format: args.format,
         threshold: args.threshold,
         fail_under: args.fail_under,
-        max_doc: args.max_doc_bytes,
+        check: CheckOptions {
+            max_doc_bytes: args.max_doc_bytes.0,
+            time_budget: budget(args.doc_timeout),
+            ..CheckOptions::default()
+        },
         line_paths,
-    };
-    let window = Window {
+    });
+    let window = Arc::new(Window {
         written: Mutex::new(0),
         cv: Condvar::new(),
         size: WINDOW_PER_WORKER * workers as u64 + 2,
-    };
+    });
     let reader_cfg = ReaderCfg {
         format: args.input_format,
-        max_doc: args.max_doc_bytes,
+        max_doc: args.max_doc_bytes.0,
     };
-    quiet_panics();
     let start = Instant::now();
     let mut total = Stats::default();
     let mut bar = Progress::new(progress, total_bytes);
 
-    std::thread::scope(|s| {
-        let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(window.size as usize);
-        let (done_tx, done_rx) = mpsc::sync_channel::<Done>(window.size as usize);
-        let job_rx = Arc::new(Mutex::new(job_rx));
-        let window = &window;
-        let reader_cfg = &reader_cfg;
-        s.spawn(move || read_all(sources, reader_cfg, window, job_tx));
-        for _ in 0..workers {
-            let job_rx = Arc::clone(&job_rx);
-            let done_tx = done_tx.clone();
-            let ctx = &ctx;
-            s.spawn(move || work(ctx, &job_rx, &done_tx));
-        }
-        drop(done_tx);
-        write_all(&done_rx, window, &mut sink, &mut total, &mut bar);
-    });
-    bar.clear();
-    if let Err(e) = sink.finish() {
-        eprintln!("error: {e}");
-        return EXIT_ERROR;
+    // The reader and the workers are not joined when writing fails: the command returns (and
+    // the process ends) at once, even with the reader waiting on its input.
+    let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(window.size as usize);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(window.size as usize);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let mut threads = Vec::with_capacity(workers + 1);
+    {
+        let window = Arc::clone(&window);
+        threads.push(std::thread::spawn(move || {
+            read_all(sources, &reader_cfg, &window, job_tx)
+        }));
     }
+    for _ in 0..workers {
+        let job_rx = Arc::clone(&job_rx);
+        let done_tx = done_tx.clone();
+        let ctx = Arc::clone(&ctx);
+        threads.push(std::thread::spawn(move || work(&ctx, &job_rx, &done_tx)));
+    }
+    drop(done_tx);
+    let written = write_all(&done_rx, &window, &mut sink, &mut total, &mut bar);
+    if !matches!(written, Err(Error::Closed)) {
+        bar.clear();
+    }
+    written?;
+    for t in threads {
+        let _ = t.join();
+    }
+    sink.finish()?;
     if !args.quiet {
         eprintln!("{}", summary(&total, start.elapsed(), &args));
     }
-    if total.errors > 0 {
+    Ok(ExitCode::from(if total.errors > 0 {
         EXIT_ERROR
     } else if total.below > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
+    }))
 }
 
 /// An input argument, expanded.
-enum Source {
-    /// A file or stdin; `true` when found by walking a folder (always plain text then).
-    Input(Input, bool),
+enum Arg {
+    /// A file or stdin; `true` when found by walking a folder (a document per file then);
+    /// the configuration that applies to it.
+    Input(Input, bool, Arc<Profile>),
     /// A path that does not exist or could not be walked: the argument and the message.
     Missing(String, String),
 }
 
 /// Total input size when every input is a regular file (for the ETA).
-fn known_size(sources: &[Source]) -> Option<u64> {
+fn known_size(sources: &[Arg]) -> Option<u64> {
     let mut total = 0;
     for s in sources {
         let meta = match s {
-            Source::Input(Input::File(p), _) => std::fs::metadata(p).ok()?,
-            Source::Input(Input::Stdin, _) => std::fs::metadata("/dev/stdin").ok()?,
-            Source::Missing(..) => continue,
+            Arg::Input(Input::File(p), ..) => std::fs::metadata(p).ok()?,
+            Arg::Input(Input::Stdin, ..) => std::fs::metadata("/dev/stdin").ok()?,
+            Arg::Missing(..) => continue,
         };
         if !meta.is_file() {
             return None;
@@ -407,7 +410,7 @@ impl Batcher<'_> {
     }
 }
 
-fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSender<Batch>) {
+fn read_all(sources: Vec<Arg>, cfg: &ReaderCfg, window: &Window, tx: SyncSender<Batch>) {
     let mut b = Batcher {
         cur: Batch {
             seq: 0,
@@ -419,9 +422,9 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
         tx,
     };
     for source in sources {
-        let (inp, walked) = match source {
-            Source::Input(i, walked) => (i, walked),
-            Source::Missing(arg, msg) => {
+        let (inp, walked, profile) = match source {
+            Arg::Input(i, walked, profile) => (i, walked, profile),
+            Arg::Missing(arg, msg) => {
                 b.failed(&Arc::from(arg.as_str()), None, msg);
                 if b.full() && !b.flush() {
                     return;
@@ -430,6 +433,14 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
             }
         };
         let label: Arc<str> = Arc::from(inp.label().as_str());
+        let origin = Origin {
+            label: Arc::clone(&label),
+            path: match &inp {
+                Input::File(p) => Some(p.clone()),
+                Input::Stdin => None,
+            },
+            profile,
+        };
         // Compressed inputs (gzip, zstd) are read decompressed.
         let reader: Box<dyn BufRead> = match input::open(&inp) {
             Ok((r, _)) => r,
@@ -442,13 +453,13 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
             }
         };
         let ok = match (cfg.format, &inp) {
-            (InputFormat::Jsonl, _) => read_lines(reader, &label, cfg, &mut b),
-            (InputFormat::Text, _) => read_text(reader, &label, cfg, &mut b),
+            (InputFormat::Jsonl, _) => read_lines(reader, &origin, cfg, &mut b),
+            (InputFormat::Text, _) => read_text(reader, &origin, cfg, &mut b),
             (InputFormat::Auto, Input::File(p)) => {
                 if !walked && input::is_jsonl_path(p) {
-                    read_lines(reader, &label, cfg, &mut b)
+                    read_lines(reader, &origin, cfg, &mut b)
                 } else {
-                    read_text(reader, &label, cfg, &mut b)
+                    read_text(reader, &origin, cfg, &mut b)
                 }
             }
             (InputFormat::Auto, Input::Stdin) => {
@@ -460,9 +471,9 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
                     }
                 };
                 if is_json {
-                    read_lines(reader, &label, cfg, &mut b)
+                    read_lines(reader, &origin, cfg, &mut b)
                 } else {
-                    read_text(reader, &label, cfg, &mut b)
+                    read_text(reader, &origin, cfg, &mut b)
                 }
             }
         };
@@ -471,6 +482,16 @@ fn read_all(sources: Vec<Source>, cfg: &ReaderCfg, window: &Window, tx: SyncSend
         }
     }
     b.flush();
+}
+
+/// Where the items of one input come from.
+struct Origin {
+    /// The input's name.
+    label: Arc<str>,
+    /// Its path (none for stdin).
+    path: Option<PathBuf>,
+    /// Its configuration and checker.
+    profile: Arc<Profile>,
 }
 
 /// Does the input start (after a UTF-8 byte-order mark and white space) with `{`? The bytes
@@ -510,7 +531,8 @@ fn sniff(mut r: Box<dyn BufRead>) -> io::Result<(bool, Box<dyn BufRead>)> {
 }
 
 /// Read JSON Lines records. `false` when the run is over (nobody listens).
-fn read_lines(mut r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+fn read_lines(mut r: Box<dyn BufRead>, origin: &Origin, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+    let label = &origin.label;
     let cap = cfg.max_doc.saturating_add(LINE_SLACK);
     let mut line_no = 0u64;
     loop {
@@ -527,6 +549,7 @@ fn read_lines(mut r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mu
                     let end = b.cur.buf.len();
                     b.cur.items.push(Item::Line {
                         src: Arc::clone(label),
+                        profile: Arc::clone(&origin.profile),
                         line_no,
                         range: start..end,
                         len,
@@ -550,7 +573,8 @@ fn read_lines(mut r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mu
 }
 
 /// Read one plain-text document (at most `max_doc` bytes of it).
-fn read_text(r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+fn read_text(r: Box<dyn BufRead>, origin: &Origin, cfg: &ReaderCfg, b: &mut Batcher) -> bool {
+    let label = &origin.label;
     // A big document goes into a batch of its own.
     if !b.cur.items.is_empty() && b.cur.buf.len() >= BATCH_BYTES / 2 && !b.flush() {
         return false;
@@ -565,6 +589,8 @@ fn read_text(r: Box<dyn BufRead>, label: &Arc<str>, cfg: &ReaderCfg, b: &mut Bat
             let end = b.cur.buf.len();
             b.cur.items.push(Item::Text {
                 src: Arc::clone(label),
+                path: origin.path.clone(),
+                profile: Arc::clone(&origin.profile),
                 range: start..end,
                 cut,
             });
@@ -601,6 +627,7 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
         match item {
             Item::Line {
                 src,
+                profile,
                 line_no,
                 range,
                 len,
@@ -636,62 +663,56 @@ fn score_batch(ctx: &Ctx, batch: Batch) -> Done {
                 let path = ctx.line_paths.then_some(&**src);
                 match parsed {
                     Ok(rec) => {
-                        let text = batch::truncate_at_char(&rec.text, ctx.max_doc);
-                        let cut = cut || text.len() < rec.text.len();
+                        // A record is plain text, whatever its file is called.
+                        let mut source = Source::text(&rec.text).format(unspun::Format::Plain);
                         if cut {
-                            notices.push(format!(
-                                "record is {len} bytes, text longer than --max-doc-bytes: \
-                                 scored its first {} bytes",
-                                text.len()
-                            ));
+                            source = source.cut(Some(*len as u64));
                         }
                         let doc = Doc {
                             id: Some(&rec.id),
                             line: Some(*line_no),
                             path,
-                            text,
-                            cut,
+                            source,
                             notices,
-                            decoded: None,
+                            cut_notice: &|kept| {
+                                format!(
+                                    "record is {len} bytes, text longer than --max-doc-bytes: \
+                                     scored its first {kept} bytes"
+                                )
+                            },
                         };
-                        score_one(ctx, doc, &mut out, &mut stats);
+                        score_one(ctx, profile, doc, &mut out, &mut stats);
                     }
                     Err(e) => emit_record_error(ctx, &e, path, &mut out, &mut stats),
                 }
             }
-            Item::Text { src, range, cut } => {
+            Item::Text {
+                src,
+                path,
+                profile,
+                range,
+                cut,
+            } => {
                 let bytes = &batch.buf[range.clone()];
-                match decode::decode_prefix(bytes, *cut) {
-                    Decoded::Text(decoded) => {
-                        let notices = cut
-                            .then(|| {
-                                format!(
-                                    "text longer than --max-doc-bytes: scored its first {} bytes",
-                                    bytes.len()
-                                )
-                            })
-                            .into_iter()
-                            .collect();
-                        let doc = Doc {
-                            id: None,
-                            line: None,
-                            path: Some(src),
-                            text: &decoded.text,
-                            cut: *cut,
-                            notices,
-                            decoded: Some(&decoded),
-                        };
-                        score_one(ctx, doc, &mut out, &mut stats);
-                    }
-                    Decoded::Binary(why) => {
-                        stats.docs += 1;
-                        stats.skipped += 1;
-                        let mut rec = Record::failed(None, Some(src), String::new());
-                        rec.error = None;
-                        rec.skipped = Some(format!("{why}: not scored"));
-                        emit(ctx, &rec, &mut out);
-                    }
+                let mut source = Source::bytes(bytes);
+                if let Some(p) = path {
+                    // Its configuration's overrides and its markup (Markdown, HTML) apply.
+                    source = source.path(p);
                 }
+                if *cut {
+                    source = source.cut(None);
+                }
+                let doc = Doc {
+                    id: None,
+                    line: None,
+                    path: Some(src),
+                    source,
+                    notices: Vec::new(),
+                    cut_notice: &|kept| {
+                        format!("text longer than --max-doc-bytes: scored its first {kept} bytes")
+                    },
+                };
+                score_one(ctx, profile, doc, &mut out, &mut stats);
             }
             Item::Failed { src, line_no, msg } => {
                 let path = (line_no.is_none() || ctx.line_paths).then_some(&**src);
@@ -722,34 +743,35 @@ struct Doc<'a> {
     /// The JSON Lines record's line.
     line: Option<u64>,
     path: Option<&'a str>,
-    text: &'a str,
-    /// Only the first part of the text is here (`--max-doc-bytes`).
-    cut: bool,
-    /// For the record's `notice`.
+    source: Source<'a>,
+    /// For the record's `notice`, before the session's own.
     notices: Vec<String>,
-    /// How a file was decoded (names the bytes behind `input.invalid-utf8` findings).
-    decoded: Option<&'a DecodedText>,
+    /// The notice of a text cut to its first `kept` bytes.
+    cut_notice: &'a dyn Fn(usize) -> String,
 }
 
-fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
+fn score_one(ctx: &Ctx, profile: &Profile, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
     let Doc {
         id,
         line,
         path,
-        text,
-        cut,
+        source,
         mut notices,
-        decoded,
+        cut_notice,
     } = doc;
-    // A bug in a detector must not lose the other records: the document gets an error record
-    // with the panic's message (see `quiet_panics`).
-    SCORING.with(|s| s.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.checker.check(text)));
-    SCORING.with(|s| s.set(false));
-    let mut report = match result {
-        Ok(r) => r,
-        Err(_) => {
-            let what = PANIC_MSG.with(|m| m.take()).unwrap_or_default();
+    let checked = match profile.check(&source, &ctx.check) {
+        Ok(c) => c,
+        Err(CheckError::Binary(why)) => {
+            stats.docs += 1;
+            stats.skipped += 1;
+            let mut rec = Record::failed(None, path, String::new());
+            rec.error = None;
+            rec.skipped = Some(format!("{why}: not scored"));
+            return emit(ctx, &rec, out);
+        }
+        // A bug in a detector must not lose the other records: the document gets an error
+        // record with the panic's message.
+        Err(CheckError::Internal(what)) => {
             let msg =
                 format!("internal error while scoring this document: {what} (please report it)");
             if let Some(line) = line {
@@ -762,19 +784,29 @@ fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
             }
             return emit_failed(ctx, id, path, msg, out, stats);
         }
+        Err(e) => {
+            if let Some(line) = line {
+                let e = RecordError {
+                    id: id.cloned(),
+                    line,
+                    message: e.to_string(),
+                };
+                return emit_record_error(ctx, &e, path, out, stats);
+            }
+            return emit_failed(ctx, id, path, e.to_string(), out, stats);
+        }
     };
-    if let Some(d) = decoded {
-        d.describe(&mut report.findings);
+    for n in &checked.notices {
+        notices.push(match n {
+            Notice::Cut { kept, .. } => cut_notice(*kept),
+            Notice::TimeBudget => {
+                "the time budget (--doc-timeout) ran out: scored on the findings until then"
+                    .to_string()
+            }
+        });
     }
-    if report.truncated.is_some() {
-        notices.push(
-            "the time budget (--doc-timeout) ran out: scored on the findings until then"
-                .to_string(),
-        );
-    } else if cut {
-        report.truncated = Some(unspun::TRUNCATED_SIZE.to_string());
-    }
-    let mut rec = Record::scored(id, path, &report, ctx.findings, ctx.threshold);
+    let report = &checked.report;
+    let mut rec = Record::scored(id, path, report, ctx.findings, ctx.threshold);
     rec.notice = (!notices.is_empty()).then(|| notices.join("; "));
     stats.docs += 1;
     stats.deciles[((report.score / 10.0) as usize).min(9)] += 1;
@@ -791,36 +823,6 @@ fn score_one(ctx: &Ctx, doc: Doc, out: &mut Vec<u8>, stats: &mut Stats) {
         stats.not_english += 1;
     }
     emit(ctx, &rec, out);
-}
-
-thread_local! {
-    /// This thread is inside `Checker::check`.
-    static SCORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The message of the last panic while scoring.
-    static PANIC_MSG: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// A panic while scoring a document ends up in that document's error record instead of a
-/// backtrace per document on stderr; any other panic is reported as usual.
-fn quiet_panics() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !SCORING.with(|s| s.get()) {
-            return default(info);
-        }
-        let payload = info.payload();
-        let msg = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        let msg: String = msg.chars().take(200).collect();
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        PANIC_MSG.with(|m| *m.borrow_mut() = Some(format!("{msg}{at}")));
-    }));
 }
 
 /// The error record of a JSON Lines record: its id when it could be read, and its line.
@@ -860,10 +862,10 @@ fn emit(ctx: &Ctx, rec: &Record, out: &mut Vec<u8>) {
 fn write_all(
     rx: &Receiver<Done>,
     window: &Window,
-    sink: &mut Sink,
+    sink: &mut Out,
     total: &mut Stats,
     bar: &mut Progress,
-) {
+) -> Result<(), Error> {
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
     loop {
@@ -872,7 +874,7 @@ fn write_all(
                 pending.insert(d.seq, d);
                 let before = next;
                 while let Some(d) = pending.remove(&next) {
-                    sink.write(&d.out);
+                    sink.write(&d.out)?;
                     total.add(&d.stats);
                     next += 1;
                 }
@@ -886,56 +888,7 @@ fn write_all(
         bar.tick(total);
     }
     debug_assert!(pending.is_empty());
-}
-
-/// Where records go: stdout, or a temporary file renamed over `-o FILE` at the end.
-pub(super) struct Sink {
-    /// `None` once failed.
-    out: Option<Output>,
-}
-
-static CLOSED: AtomicBool = AtomicBool::new(false);
-
-impl Sink {
-    pub(super) fn open(path: Option<&Path>) -> Result<Sink, String> {
-        Output::open(path).map(|o| Sink { out: Some(o) })
-    }
-
-    /// Write, or end the program: quietly on a closed pipe, with an error otherwise.
-    pub(super) fn write(&mut self, bytes: &[u8]) {
-        if let Some(Err(e)) = self.out.as_mut().map(|o| o.write_all(bytes)) {
-            self.fail(e);
-        }
-    }
-
-    fn fail(&mut self, e: io::Error) -> ! {
-        let target = match self.out.take() {
-            Some(Output::Stdout(_)) if e.kind() == io::ErrorKind::BrokenPipe => {
-                CLOSED.store(true, Ordering::Relaxed);
-                std::process::exit(EXIT_CLEAN);
-            }
-            // Dropping the file removes its temporary file: `-o FILE` is left as it was.
-            Some(Output::File(f)) => f.path().display().to_string(),
-            _ => "stdout".to_string(),
-        };
-        eprintln!("error: cannot write {target}: {e}");
-        std::process::exit(EXIT_ERROR);
-    }
-
-    pub(super) fn finish(mut self) -> Result<(), String> {
-        let Some(out) = self.out.take() else {
-            return Ok(());
-        };
-        let target = match &out {
-            Output::File(f) => f.path().display().to_string(),
-            Output::Stdout(_) => "stdout".to_string(),
-        };
-        match out.finish() {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && target == "stdout" => Ok(()),
-            Err(e) => Err(format!("{target}: cannot write: {e}")),
-            Ok(()) => Ok(()),
-        }
-    }
+    Ok(())
 }
 
 /// The progress line on a terminal's stderr.
@@ -992,7 +945,7 @@ impl Progress {
     }
 
     fn clear(&mut self) {
-        if self.drawn && !CLOSED.load(Ordering::Relaxed) {
+        if self.drawn {
             let _ = io::stderr().write_all(b"\r\x1b[K");
             self.drawn = false;
         }

@@ -35,16 +35,18 @@
 #[path = "serve_lt.rs"]
 mod lt;
 
-use super::{parse_size, PackArgs, EXIT_CLEAN, EXIT_ERROR};
+use super::{budget, exit_code, parse_secs, parse_size, CmdResult, Error, SessionArgs, Size};
 use clap::Args;
 use serde::Deserialize;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use unspun::report::html;
-use unspun::{Checker, Report};
+use unspun::session::Profile;
+use unspun::{defaults, CheckOptions, Checker, Report, Source};
 
 /// Longest request head (request line and headers) accepted.
 const MAX_HEAD: usize = 16 * 1024;
@@ -88,8 +90,12 @@ pub struct ServeArgs {
     pub max_connections: u16,
     /// Seconds one check may take (0: no limit); a longer one answers with what was found by
     /// then and "truncated": "time budget".
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub doc_timeout: u64,
+    #[arg(long, value_name = "SECS", default_value_t = defaults::DOC_TIMEOUT.as_secs_f64(), value_parser = parse_secs)]
+    pub doc_timeout: f64,
+    /// Check at most this much of each text (bytes; K, M, G suffixes): a longer one is checked
+    /// on its first part, and says "truncated": "max-doc-bytes".
+    #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::CHECK_MAX_DOC_BYTES))]
+    pub max_doc_bytes: Size,
     /// Findings listed in one answer at most (the first by position; the others still count
     /// in the score, and the answer says "truncated": "max-findings").
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -110,13 +116,18 @@ pub struct ServeArgs {
     /// `chrome-extension://ID` or `app://obsidian.md`; repeat for more, `*` for any origin.
     #[arg(long, value_name = "ORIGIN")]
     pub cors_origin: Vec<String>,
+    /// Rule packs, and the configuration found from the current folder when the server starts
+    /// (a request's `path` picks its `[[overrides]]`).
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub session: SessionArgs,
 }
 
 /// What every connection shares.
 struct App {
-    checker: Checker,
+    /// The configuration and checker every request is checked with (both APIs).
+    profile: Arc<Profile>,
+    /// What each check is given (the time budget, the size cap).
+    check: CheckOptions,
     /// Checks running now: at most `workers`, on at most [`CHECK_TEXT`] bytes together.
     checks: Checks,
     /// Bytes of bodies and answers held now.
@@ -370,30 +381,23 @@ impl Cors {
     }
 }
 
-pub fn run(args: ServeArgs) -> i32 {
-    let mut builder = args.packs.builder();
-    if args.doc_timeout > 0 {
-        builder = builder.time_budget(Duration::from_secs(args.doc_timeout));
-    }
+pub fn run(args: ServeArgs) -> CmdResult {
     let max_findings = usize::try_from(args.max_findings).unwrap_or(usize::MAX);
-    builder = builder.max_findings(max_findings);
-    let Some(checker) = super::build_checker(builder) else {
-        return EXIT_ERROR;
+    let profile = args
+        .session
+        .builder()
+        .max_findings(max_findings)
+        .build()
+        .profile(None)?;
+    let check = CheckOptions {
+        max_doc_bytes: args.max_doc_bytes.0,
+        time_budget: budget(args.doc_timeout),
+        ..CheckOptions::default()
     };
-    let listener = match TcpListener::bind(&args.addr) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.addr);
-            return EXIT_ERROR;
-        }
-    };
-    let local = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.addr);
-            return EXIT_ERROR;
-        }
-    };
+    let cannot_listen =
+        |e: std::io::Error| Error::msg(format!("cannot listen on {}: {e}", args.addr));
+    let listener = TcpListener::bind(&args.addr).map_err(cannot_listen)?;
+    let local = listener.local_addr().map_err(cannot_listen)?;
     if !local.ip().is_loopback() {
         eprintln!(
             "warning: listening on {local}, not only on this machine: anyone who can reach it can use it"
@@ -404,10 +408,11 @@ pub fn run(args: ServeArgs) -> i32 {
             "warning: --cors-origin '*': any web page you visit can read this server's answers"
         );
     }
-    let rules_json = rules_json(&checker);
-    let lt_rules = lt::RuleInfo::new(&checker);
+    let rules_json = rules_json(profile.checker());
+    let lt_rules = lt::RuleInfo::new(profile.checker());
     let app = Arc::new(App {
-        checker,
+        profile,
+        check,
         checks: Checks::new(usize::from(args.workers), CHECK_TEXT),
         inflight: Budget::new(args.max_inflight.max(args.max_body)),
         max_body: args.max_body,
@@ -461,7 +466,7 @@ pub fn run(args: ServeArgs) -> i32 {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    EXIT_CLEAN
+    Ok(exit_code(false, false))
 }
 
 /// Answer 503 without waiting on the client: the response fits in the socket buffer.
@@ -1052,30 +1057,41 @@ struct CheckRequest {
     text: String,
     #[serde(default)]
     format: DocFormat,
-    /// Echoed as the document object's `path` (default `-`).
+    /// The document's path: picks the configuration's `[[overrides]]`, and is echoed as the
+    /// document object's `path` (default `-`).
     #[serde(default)]
     path: Option<String>,
 }
 
-/// The one place where a request's text is checked (both APIs call it): the `format` decides
-/// how the text is read; offsets stay byte offsets into the text sent.
-fn check_as(checker: &Checker, text: &str, format: DocFormat) -> Report {
-    use unspun::text::markup;
-    let f = match format {
-        DocFormat::Text => return checker.check(text),
-        DocFormat::Markdown => markup::Format::Markdown,
-        DocFormat::Html => markup::Format::Html,
+/// The one place where a request's text is checked (both APIs call it): the session's check,
+/// as `unspun check` checks a file with this text and `path` (markup, language, configuration,
+/// inline ignores, minimum severity); offsets stay byte offsets into the text sent.
+fn check_as(app: &App, text: &str, format: DocFormat, path: Option<&str>) -> Result<Report, String> {
+    let format = match format {
+        DocFormat::Text => unspun::Format::Plain,
+        DocFormat::Markdown => unspun::Format::Markdown,
+        DocFormat::Html => unspun::Format::Html,
     };
-    // Non-prose is masked in place, so offsets stay byte offsets into the text sent; inline
-    // markup inside a word (`assail<b>ants`) joins it, as in `unspun check`.
-    let m = markup::extract(text, f, markup::MarkupOptions::default());
-    checker.check_document(&unspun::Document::from_markup(text, &m))
+    let mut source = Source::text(text).format(format);
+    if let Some(p) = path {
+        source = source.path(Path::new(p)).label(p);
+    }
+    app.profile
+        .check(&source, &app.check)
+        .map(|c| c.report)
+        .map_err(|e| e.to_string())
 }
 
 /// Check `text` once a check may start (none can before `deadline`: `None`).
-fn run_check(app: &App, text: &str, format: DocFormat, deadline: Instant) -> Option<Report> {
+fn run_check(
+    app: &App,
+    text: &str,
+    format: DocFormat,
+    path: Option<&str>,
+    deadline: Instant,
+) -> Option<Result<Report, String>> {
     let _slot = app.checks.acquire(text.len(), deadline)?;
-    Some(check_as(&app.checker, text, format))
+    Some(check_as(app, text, format, path))
 }
 
 fn api_check(app: &App, body: Vec<u8>, charge: &mut Charge, deadline: Instant) -> Response {
@@ -1093,11 +1109,12 @@ fn api_check(app: &App, body: Vec<u8>, charge: &mut Charge, deadline: Instant) -
         }
     };
     drop(body);
-    let Some(mut report) = run_check(app, &req.text, req.format, deadline) else {
-        return Response::error(503, "the server is busy, try again");
+    let report = match run_check(app, &req.text, req.format, req.path.as_deref(), deadline) {
+        None => return Response::error(503, "the server is busy, try again"),
+        Some(Err(e)) => return Response::error(500, &e),
+        Some(Ok(r)) => r,
     };
     drop(req.text);
-    report.path = req.path.unwrap_or_else(|| "-".to_string());
     let max = app.max_findings;
     let body = document_json(report, max, MAX_ANSWER);
     charge.set(body.len());

@@ -453,12 +453,18 @@ pub fn check(
         },
         (false, None) => return error("missing 'text' or 'data' parameter"),
     };
-    let Some(report) = run_check(app, &doc.plain, DocFormat::Text, deadline) else {
-        return Response::new(
-            503,
-            "text/plain; charset=utf-8",
-            "Error: the server is busy, try again",
-        );
+    let report = match run_check(app, &doc.plain, DocFormat::Text, None, deadline) {
+        None => {
+            return Response::new(
+                503,
+                "text/plain; charset=utf-8",
+                "Error: the server is busy, try again",
+            )
+        }
+        Some(Err(e)) => {
+            return Response::new(500, "text/plain; charset=utf-8", format!("Error: {e}"))
+        }
+        Some(Ok(r)) => r,
     };
     let orig = doc.orig();
     let utf16 = Utf16::new(orig);

@@ -182,7 +182,11 @@ fn other_categories_and_disabled_rules() {
     assert_eq!(all["findings"], 2);
     assert_eq!(all["original_findings"], 0);
     let o = unspun(&["eval", FIXTURE, "--category", "nonsense"]);
-    assert_eq!(o.status.code(), Some(2), "clap rejects a bad value");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "clap rejects a bad value: a usage error"
+    );
 }
 
 #[test]

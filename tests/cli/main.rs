@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod cluster;
+mod entry_points;
 mod eval_clean;
 mod eval_cli;
 mod hostile_cli;
