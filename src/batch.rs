@@ -244,7 +244,7 @@ fn id_before_error(line: &str, e: &serde_json::Error, fields: &Fields) -> Option
         text: "\u{0}never a field".to_string(),
         id: fields.id.clone(),
     };
-    match parse_truncated_record(line[..end].as_bytes(), 0, &only_id) {
+    match parse_truncated_record(&line.as_bytes()[..end], 0, &only_id) {
         Ok(r) => Some(r.id),
         Err(e) => e.id,
     }

@@ -166,3 +166,34 @@ impl Report {
         Category::ALL.map(|c| (c, self.findings.iter().filter(|f| f.category == c).count()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retained_findings_keep_the_translation_evidence_pointing_at_them() {
+        let finding = |rule: &str, severity: &str, start: usize| {
+            serde_json::json!({
+                "rule": rule, "category": "foreign", "severity": severity, "start": start,
+                "end": start + 1, "line": 1, "column": start + 1, "text": "x",
+                "suggestion": null, "message": "m", "confidence": 0.9, "language": "pt",
+            })
+        };
+        let mut r: Report = serde_json::from_value(serde_json::json!({
+            "path": "-", "score": 50.0, "words": 10,
+            "findings": [
+                finding("a", "info", 0),
+                finding("foreign.pt", "warning", 2),
+                finding("b", "info", 4),
+                finding("foreign.pt", "warning", 6),
+            ],
+            "translated_from": {"language": "pt", "confidence": 0.9, "evidence": [0, 1, 3]},
+        }))
+        .unwrap();
+        r.retain_findings(|f| f.severity >= Severity::Warning);
+        assert_eq!(r.findings.len(), 2);
+        let t = r.translated_from.unwrap();
+        assert_eq!(t.evidence, [0, 1]);
+    }
+}

@@ -289,7 +289,10 @@ impl Session {
     /// when a configuration file changed.
     pub fn forget_configs(&self) {
         self.found.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        self.configs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.configs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self.profiles
             .lock()
             .unwrap_or_else(|e| e.into_inner())

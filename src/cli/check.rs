@@ -365,7 +365,11 @@ pub fn run(args: CheckArgs) -> CmdResult {
     // Which configuration applied (each once, in input order).
     let mut configs: Vec<Option<String>> = Vec::new();
     for (inp, profile) in &jobs {
-        let file = profile.config().file.as_ref().map(|f| input::display_path(f));
+        let file = profile
+            .config()
+            .file
+            .as_ref()
+            .map(|f| input::display_path(f));
         if !configs.contains(&file) {
             if args.verbose {
                 match &file {

@@ -209,7 +209,7 @@ impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.0;
         for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
-            if n > 0 && n % (1 << shift) == 0 {
+            if n > 0 && n.is_multiple_of(1 << shift) {
                 return write!(f, "{}{unit}", n >> shift);
             }
         }

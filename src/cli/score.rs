@@ -249,12 +249,7 @@ pub fn run(args: ScoreArgs) -> CmdResult {
             let profile = session.profile(path)?;
             sources.push(Arg::Input(i, dir, profile));
         }
-        sources.extend(
-            found
-                .errors
-                .into_iter()
-                .map(|e| Arg::Missing(p.clone(), e)),
-        );
+        sources.extend(found.errors.into_iter().map(|e| Arg::Missing(p.clone(), e)));
     }
     let total_bytes = known_size(&sources);
     let line_paths = sources.len() > 1;

@@ -1066,7 +1066,12 @@ struct CheckRequest {
 /// The one place where a request's text is checked (both APIs call it): the session's check,
 /// as `unspun check` checks a file with this text and `path` (markup, language, configuration,
 /// inline ignores, minimum severity); offsets stay byte offsets into the text sent.
-fn check_as(app: &App, text: &str, format: DocFormat, path: Option<&str>) -> Result<Report, String> {
+fn check_as(
+    app: &App,
+    text: &str,
+    format: DocFormat,
+    path: Option<&str>,
+) -> Result<Report, String> {
     let format = match format {
         DocFormat::Text => unspun::Format::Plain,
         DocFormat::Markdown => unspun::Format::Markdown,

@@ -392,16 +392,24 @@ mod tests {
         let doc = Document::from_markup(text, &m);
         let mut out = Vec::new();
         BrokenSentence { rule: 0 }.detect(&doc, &mut out);
-        out.iter().map(|h| text[h.start..h.end].to_string()).collect()
+        out.iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
     }
 
     #[test]
     fn blocks_may_start_in_lower_case() {
-        let md = "# quickstart\n\n- wordsrun together\n\n| a | b |\n|---|---|\n| glue | xq here |\n\n\
+        let md =
+            "# quickstart\n\n- wordsrun together\n\n| a | b |\n|---|---|\n| glue | xq here |\n\n\
                   wordsrun together in prose.\n";
         assert_eq!(broken(md, Format::Markdown), ["wordsrun together in"]);
         // The same text as plain text has no blocks: every lower-case start counts.
-        assert_eq!(broken(md, Format::Plain).len(), 3, "{:?}", broken(md, Format::Plain));
+        assert_eq!(
+            broken(md, Format::Plain).len(),
+            3,
+            "{:?}",
+            broken(md, Format::Plain)
+        );
         // A full stop inside the block still makes the next lower-case word suspicious.
         assert_eq!(
             broken("- It rained. o 2 nations make it\n", Format::Markdown),

@@ -50,7 +50,7 @@ fn spin(text: &str, every: usize, skew: usize) -> String {
                         return w.to_string();
                     }
                     n += 1;
-                    if n % every != 0 {
+                    if !n.is_multiple_of(every) {
                         return w.to_string();
                     }
                     let syn = lex.id(core).and_then(|id| {

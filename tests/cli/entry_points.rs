@@ -267,15 +267,22 @@ fn serve_gives_the_sessions_report() {
         // The LanguageTool endpoint checks plain text: the same findings, in order.
         if name.ends_with(".txt") {
             let form = crate::support::serve::form(&[("text", &text), ("language", "en-US")]);
-            let (status, got) =
-                post_to(&addr, "/v2/check", "application/x-www-form-urlencoded", &form);
+            let (status, got) = post_to(
+                &addr,
+                "/v2/check",
+                "application/x-www-form-urlencoded",
+                &form,
+            );
             let ids: Vec<&str> = got["matches"]
                 .as_array()
                 .map(|m| m.iter().filter_map(|m| m["rule"]["id"].as_str()).collect())
                 .unwrap_or_default();
             let want_ids: Vec<&str> = want.findings.iter().map(|f| f.rule.as_str()).collect();
             if status != 200 || ids != want_ids || got["unspun"]["score"] != json!(want.score) {
-                failures.push(format!("{name} (/v2/check): {status} {ids:?} {}", got["unspun"]));
+                failures.push(format!(
+                    "{name} (/v2/check): {status} {ids:?} {}",
+                    got["unspun"]
+                ));
             }
         }
     }

@@ -345,7 +345,7 @@ fn prose(bytes: usize) -> String {
     while s.len() < bytes {
         s.push_str(WORDS[i % WORDS.len()]);
         i = i.wrapping_mul(7).wrapping_add(3) % 1_000_003;
-        s.push_str(if i % 13 == 0 { ". " } else { " " });
+        s.push_str(if i.is_multiple_of(13) { ". " } else { " " });
     }
     s
 }

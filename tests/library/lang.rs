@@ -69,10 +69,7 @@ fn each_language_is_its_own_main_language() {
     assert!(l.others.is_empty(), "{l:?}");
     assert!(r.is_english());
     // An English verdict, from the score (whatever the English detectors found).
-    assert_eq!(
-        r.verdict.as_deref(),
-        Some(unspun::report::verdict(r.score))
-    );
+    assert_eq!(r.verdict.as_deref(), Some(unspun::report::verdict(r.score)));
 }
 
 #[test]
@@ -142,7 +139,11 @@ fn a_foreign_paragraph_is_one_passage_and_the_rest_scores_as_before() {
             .filter(|f| f.rule != "foreign.passage")
             .map(|f| {
                 assert!(f.end <= p.start || f.start >= p.end, "{lang}: {f:?}");
-                let at = if f.start > p.start { f.start - shift } else { f.start };
+                let at = if f.start > p.start {
+                    f.start - shift
+                } else {
+                    f.start
+                };
                 (f.rule.as_str(), at)
             })
             .collect();
