@@ -39,6 +39,9 @@
 
 use std::sync::OnceLock;
 
+mod classes;
+pub use classes::{NameClass, NameClasses};
+
 #[cfg(test)]
 mod tests;
 
@@ -66,8 +69,9 @@ macro_rules! data {
 }
 
 /// The embedded data files, by name (as listed in `rules/lexicon/CHECKSUMS.sha256`).
-pub(crate) const FILES: [(&str, &[u8]); 10] = [
+pub(crate) const FILES: [(&str, &[u8]); 11] = [
     ("bigram.bin", data!("bigram.bin")),
+    ("classes.txt", data!("classes.txt")),
     ("flags.bin", data!("flags.bin")),
     ("meta.txt", data!("meta.txt")),
     ("phrases.txt", data!("phrases.txt")),
@@ -737,6 +741,15 @@ impl Lexicon {
         PHRASES.get_or_init(|| {
             let text = std::str::from_utf8(file("phrases.txt")).expect("phrases.txt is UTF-8");
             PhraseTable::parse(self, text)
+        })
+    }
+
+    /// The place-name classes (parsed on first use, well under a millisecond).
+    pub fn name_classes(&'static self) -> &'static NameClasses {
+        static CLASSES: OnceLock<NameClasses> = OnceLock::new();
+        CLASSES.get_or_init(|| {
+            let text = std::str::from_utf8(file("classes.txt")).expect("classes.txt is UTF-8");
+            NameClasses::parse(self, text)
         })
     }
 
