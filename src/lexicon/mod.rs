@@ -36,6 +36,11 @@
 //!   a tab, then its single-word synonyms in the model by descending frequency (see
 //!   [`PhraseTable`]).
 //! * `meta.txt`: `key=value` lines (counts, `<s>`/`</s>` ids, out-of-vocabulary log prob).
+//!
+//! # Scoring a word in context
+//! [`window`]: the local score and attestation of a word in its window `u v [w] x y`, from
+//! the definitions ([`Lexicon::local_score`], [`Lexicon::attestation`]) and fast for many
+//! words in one slot ([`Window`]).
 
 use std::sync::OnceLock;
 
@@ -44,6 +49,9 @@ pub use classes::{NameClass, NameClasses};
 
 #[cfg(test)]
 mod tests;
+pub mod window;
+
+pub use window::{Beside, BigramEntry, Local, Window};
 
 /// A word id (see the module docs for the id space).
 pub type WordId = u32;
@@ -622,12 +630,10 @@ impl Lexicon {
     /// The explicit bigram entry `a b` if the model has one: log10 P(b | a) and the log10
     /// backoff weight of the context `a b` (one look-up for both).
     #[inline]
-    pub fn bigram_entry_pb(&self, a: WordId, b: WordId) -> Option<(f32, f32)> {
-        self.bigram_entry(a, b).map(|p| {
-            (
-                rd_f32(self.q_bi_p, (p & 0xFFF) as usize * 4),
-                rd_f32(self.q_bi_bo, ((p >> 12) & 0xFFF) as usize * 4),
-            )
+    pub fn bigram_with_backoff(&self, a: WordId, b: WordId) -> Option<BigramEntry> {
+        self.bigram_entry(a, b).map(|p| BigramEntry {
+            logp: rd_f32(self.q_bi_p, (p & 0xFFF) as usize * 4),
+            backoff: rd_f32(self.q_bi_bo, ((p >> 12) & 0xFFF) as usize * 4),
         })
     }
 

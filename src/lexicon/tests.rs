@@ -470,6 +470,137 @@ fn bench() {
     }
 }
 
+/// Word ids of real sentences, with words outside the language model and run edges mixed in,
+/// and random model words: the contexts a [`Window`] must handle.
+fn sample_runs() -> Vec<Vec<WordId>> {
+    let l = lex();
+    let text = "the committee will hold a hearing on the new budget next week \
+                in no uncertain terms the president said the summit was a success \
+                warning lights are blinking red across the intelligence community";
+    let words: Vec<WordId> = text.split(' ').filter_map(|w| l.id(w)).collect();
+    let (lm, vocab) = (l.lm_len() as u64, l.vocab_len() as u64);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut runs = vec![words.clone()];
+    for _ in 0..200 {
+        let len = 1 + rnd(7) as usize;
+        let run = (0..len)
+            .map(|_| match rnd(10) {
+                0 => (lm + rnd(vocab - lm)) as WordId, // a dictionary word outside the model
+                1 => l.bos(),
+                2..=5 => rnd(lm) as WordId,
+                _ => words[rnd(words.len() as u64) as usize],
+            })
+            .collect();
+        runs.push(run);
+    }
+    runs
+}
+
+/// [`Window::local`], which shares the terms of a window between the words put in its slot
+/// and looks each n-gram up once, gives every model word the local score and attestation of
+/// the definitions, bit for bit; its bigram stage agrees with the plain bigram model.
+#[test]
+fn a_window_scores_every_word_as_the_plain_model_does() {
+    let l = lex();
+    let mut checked = 0;
+    for ids in sample_runs() {
+        for k in 0..ids.len() {
+            let window = l.window(&ids, k);
+            let mut words: Vec<WordId> = ids.clone();
+            words.extend(l.neighbours(ids[k]).map(|(c, _)| c));
+            for w in words.into_iter().filter(|&w| l.in_lm(w)) {
+                let b = window.beside(w);
+                let got = window.local(w, &b);
+                let (want_s, want_n) = (l.local_score(&ids, k, w), l.attestation(&ids, k, w));
+                assert_eq!(
+                    got.score.to_bits(),
+                    want_s.to_bits(),
+                    "local score of {w} at {k} of {ids:?}"
+                );
+                assert_eq!(got.attest, want_n, "attestation of {w} at {k} of {ids:?}");
+                let v = k.checked_sub(1).map(|i| ids[i]);
+                let x = ids.get(k + 1).copied();
+                let want = v.map_or(l.unigram(w), |v| l.logp(&[v], w))
+                    + x.map_or(0.0, |x| l.logp(&[w], x));
+                assert_eq!(window.bigram_score(w, &b).to_bits(), want.to_bits());
+                assert_eq!(b.vw.map(|e| e.logp), v.and_then(|v| l.bigram(v, w)));
+                assert_eq!(b.wx.map(|e| e.logp), x.and_then(|x| l.bigram(w, x)));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 5_000, "only {checked} cases");
+}
+
+fn ids(words: &str) -> Vec<WordId> {
+    words.split(' ').map(id).collect()
+}
+
+/// The local score is the sum of the three trigram log-probabilities that cover the slot,
+/// with shorter contexts at the start and fewer terms at the end.
+#[test]
+fn the_local_score_sums_the_trigrams_covering_the_slot() {
+    let l = lex();
+    let s = ids("<s> in no uncertain terms </s>");
+    let (u, v, w, x, y) = (s[1], s[2], s[3], s[4], s[5]);
+    let want = l.logp(&[u, v], w) + l.logp(&[v, w], x) + l.logp(&[w, x], y);
+    assert_eq!(l.local_score(&s, 3, w), want);
+    // Another word in the slot changes exactly these three terms.
+    let c = id("unpredictable");
+    let want_c = l.logp(&[u, v], c) + l.logp(&[v, c], x) + l.logp(&[c, x], y);
+    assert_eq!(l.local_score(&s, 3, c), want_c);
+    assert!(want > want_c + 2.0, "{want} vs {want_c}");
+    // At the edges: no `u v` at 0, only one term at the end.
+    assert_eq!(l.local_score(&s, 5, s[5]), l.logp(&[s[3], s[4]], s[5]));
+    assert_eq!(
+        l.local_score(&s, 0, s[0]),
+        l.unigram(s[0]) + l.logp(&[s[0]], s[1]) + l.logp(&[s[0], s[1]], s[2])
+    );
+}
+
+/// Attestation counts what the model has explicitly: 3 per window for a trigram, 2 for the
+/// bigram, 1 for neither, and 1 for the trigram after the word.
+#[test]
+fn attestation_counts_the_explicit_windows() {
+    let l = lex();
+    let s = ids("<s> in no uncertain terms </s>");
+    // "in no uncertain" and "no uncertain terms" are trigrams of the model.
+    let n = l.attestation(&s, 3, s[3]);
+    let third = u32::from(l.trigram(s[3], s[4], s[5]).is_some());
+    assert_eq!(n, 3 + 3 + third);
+    // "unpredictable" after "no" and before "terms": no trigram, no "unpredictable terms".
+    let c = id("unpredictable");
+    assert!(l.bigram(c, s[4]).is_none());
+    let first = if l.bigram(s[2], c).is_some() { 2 } else { 1 };
+    assert_eq!(l.attestation(&s, 3, c), first + 1);
+    // Without a word before, the first window counts 1; the last word has only that window.
+    assert_eq!(l.attestation(&s[3..4], 0, s[3]), 1);
+    // A span is attested at its edges only: the first window of its first word, and the
+    // windows of its last word after that word's first.
+    let p = ids("<s> the united states is strong");
+    let (k, last) = (2, 3);
+    let edges = l.attestation(&p[..=k], k, p[k]) + l.attestation(&p, last, p[last])
+        - l.attestation(&p[..=last], last, p[last]);
+    assert_eq!(l.span_attestation(&p, k, 2), edges);
+    assert_eq!(l.span_attestation(&p, 1, 1), l.attestation(&p, 1, p[1]));
+}
+
+/// A span's log-probability sums its words' Katz probabilities, with the context of the whole
+/// sequence or only of the span.
+#[test]
+fn span_logp_sums_the_words_in_their_context() {
+    let l = lex();
+    let s = ids("<s> information technology is time");
+    let whole = l.logp(&[s[0]], s[1]) + l.logp(&[s[0], s[1]], s[2]) + l.logp(&[s[1], s[2]], s[3]);
+    assert_eq!(l.span_logp(&s, 1..4, 0), whole);
+    let own = l.unigram(s[1]) + l.logp(&[s[1]], s[2]);
+    assert_eq!(l.span_logp(&s, 1..3, 1), own);
 #[test]
 fn place_names_have_classes_with_frequent_exemplars() {
     let classes = lex().name_classes();

@@ -1,0 +1,196 @@
+//! The calibration: a verdict's posterior is turned into a confidence by a logistic model over
+//! a few generic, named features of the verdict,
+//!
+//! ```text
+//! confidence = sigmoid(Σ WEIGHTS.f · features.f + INTERCEPT)
+//! ```
+//!
+//! fitted on labelled development data by `tools/fit_ngram.py` from the rows that `unspun eval
+//! --dump-features` writes (one JSON object per judged word, its features keyed by the names
+//! below). Few weights on generic features, so the calibration transfers to other texts and
+//! spinners: an edge that several thesauri agree on is a likelier pick for any spinner, and an
+//! inflection edge is strong evidence because spinners do not inflect what they insert.
+//!
+//! To add a feature: a line in `features!` below, its value in [`Features::of`], its weight in
+//! [`WEIGHTS`] (0 until refitted: `unspun eval --dump-features`, then `tools/fit_ngram.py`
+//! prints the new `WEIGHTS` and `INTERCEPT`).
+
+use super::judge::Judgement;
+use crate::lexicon::EdgeKind;
+
+/// Declares [`Features`]: one `f32` field per feature, in calibration order, with the
+/// feature's names ([`Features::NAMES`]) and values in that order ([`Features::values`]).
+macro_rules! features {
+    ($($(#[doc = $doc:literal])+ $name:ident,)+) => {
+        /// The calibration features of one verdict (see the [module docs](self)). Serialized
+        /// as a JSON object keyed by field name (`unspun eval --dump-features`).
+        #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+        pub struct Features {
+            $($(#[doc = $doc])+ pub $name: f32,)+
+        }
+
+        impl Features {
+            /// The field names, in calibration order.
+            pub const NAMES: [&'static str; Self::LEN] = [$(stringify!($name)),+];
+            /// Number of features.
+            pub const LEN: usize = [$(stringify!($name)),+].len();
+
+            /// The values, in the order of [`Features::NAMES`].
+            pub fn values(&self) -> [f32; Self::LEN] {
+                [$(self.$name),+]
+            }
+        }
+    };
+}
+
+features! {
+    /// The observed word's attestation is 3 (one-hot; see `crate::lexicon::window`).
+    obs_attest_3,
+    /// ... is 4.
+    obs_attest_4,
+    /// ... is 5 or more (only a multi-word lemma: a word attested 5 is not judged).
+    obs_attest_5_plus,
+    /// The candidate's attestation minus the observed word's.
+    attest_gain,
+    /// The context gain `S(c) − S(w)` (log10), capped at 6.
+    context_gain,
+    /// How much commoner the candidate is than the observed word (log10 unigram, 0 if rarer).
+    unigram_gain,
+    /// log10 of the candidate's synonym-set size (see `judge`: at least `tune::MIN_SYNSET`).
+    log_synset,
+    /// The observed word's unigram log10 probability (a phrase: its own probability).
+    obs_unigram,
+    /// log10 (1 + the observed word's thesaurus neighbours; a phrase: its synonyms).
+    log_obs_neighbours,
+    /// log10 of the posterior odds, Σ over the candidates of 10^LLR (+ 1e-9).
+    log_odds,
+    /// The first pass's posterior for this word (a phrase: its only posterior; 0 when the
+    /// first pass had no candidate).
+    first_pass_posterior,
+    /// How many thesauri have the edge (Moby, WordNet, WordNet similar-to), 0 to 3.
+    thesauri,
+    /// The edge is an inflection ("keeps" for "keep").
+    inflection,
+    /// The observed word is rare (unigram log10 probability below −5).
+    obs_rare,
+    /// The candidate is an inflection of a neighbour (see `Candidate::via_inflection`).
+    via_inflection,
+    /// The observed word is outside the language model (a rare dictionary word).
+    obs_out_of_model,
+    /// The observed text is a multi-word lemma.
+    phrase,
+}
+
+/// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
+pub const WEIGHTS: Features = Features {
+    obs_attest_3: -0.1680,
+    obs_attest_4: -0.4232,
+    obs_attest_5_plus: -0.6543,
+    attest_gain: -0.0177,
+    context_gain: 0.1879,
+    unigram_gain: 0.0411,
+    log_synset: -0.0110,
+    obs_unigram: 0.1847,
+    log_obs_neighbours: 0.1052,
+    log_odds: 0.5009,
+    first_pass_posterior: 0.5845,
+    thesauri: 1.0286,
+    inflection: 1.5495,
+    obs_rare: 0.1556,
+    via_inflection: -0.0523,
+    obs_out_of_model: 0.3814,
+    phrase: 1.5920,
+};
+
+/// The intercept of the calibration.
+pub const INTERCEPT: f32 = -2.1664;
+
+impl Features {
+    /// The features of a judgement; `p1`: the first pass's posterior for the same word.
+    pub(super) fn of(jd: &Judgement, p1: f32) -> Features {
+        let obs = &jd.observed;
+        let edge = jd.best.edge;
+        let b = |x: bool| if x { 1.0 } else { 0.0 };
+        Features {
+            obs_attest_3: b(obs.attest == 3),
+            obs_attest_4: b(obs.attest == 4),
+            obs_attest_5_plus: b(obs.attest >= 5),
+            attest_gain: jd.attest as f32 - obs.attest as f32,
+            context_gain: jd.gain.min(6.0),
+            unigram_gain: jd.unigram_gain.max(0.0),
+            log_synset: jd.synset.log10(),
+            obs_unigram: obs.unigram,
+            log_obs_neighbours: (obs.neighbours as f32 + 1.0).log10(),
+            log_odds: ((jd.odds + 1e-9).log10()) as f32,
+            first_pass_posterior: p1,
+            thesauri: b(edge.contains(EdgeKind::MOBY))
+                + b(edge.contains(EdgeKind::WORDNET))
+                + b(edge.contains(EdgeKind::SIMILAR)),
+            inflection: b(edge.contains(EdgeKind::INFLECTION)),
+            obs_rare: b(obs.unigram < -5.0),
+            via_inflection: b(jd.best.via_inflection),
+            obs_out_of_model: b(obs.out_of_model),
+            phrase: b(obs.phrase),
+        }
+    }
+
+    /// The calibrated probability that the word was swapped.
+    pub fn confidence(&self) -> f32 {
+        let z: f32 = self
+            .values()
+            .iter()
+            .zip(WEIGHTS.values())
+            .map(|(x, w)| x * w)
+            .sum::<f32>()
+            + INTERCEPT;
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dump keys each value by its field name, in calibration order: what
+    /// `tools/fit_ngram.py` reads and what its printed `WEIGHTS` are matched against.
+    #[test]
+    fn features_serialize_by_name_in_calibration_order() {
+        let f = Features {
+            log_odds: 2.5,
+            phrase: 1.0,
+            ..Features::default()
+        };
+        let v: serde_json::Value = serde_json::to_value(f).unwrap();
+        let obj = v.as_object().unwrap();
+        assert_eq!(obj.len(), Features::LEN);
+        assert_eq!(obj["log_odds"], 2.5);
+        assert_eq!(obj["phrase"], 1.0);
+        let text = serde_json::to_string(&f).unwrap();
+        let mut at = 0;
+        for (name, value) in Features::NAMES.iter().zip(f.values()) {
+            let key = format!("\"{name}\":");
+            let pos = text[at..].find(&key).map(|p| p + at);
+            assert!(pos.is_some(), "{name} missing or out of order in {text}");
+            at = pos.unwrap() + key.len();
+            assert_eq!(obj[*name].as_f64().unwrap() as f32, value, "{name}");
+        }
+    }
+
+    /// The confidence is the logistic model of the weights: no feature, the intercept alone;
+    /// each feature moves it by its own weight.
+    #[test]
+    fn the_confidence_weighs_each_feature_by_its_named_weight() {
+        let sigmoid = |z: f32| 1.0 / (1.0 + (-z).exp());
+        assert_eq!(Features::default().confidence(), sigmoid(INTERCEPT));
+        let f = Features {
+            phrase: 1.0,
+            ..Features::default()
+        };
+        assert_eq!(f.confidence(), sigmoid(WEIGHTS.phrase + INTERCEPT));
+        let f = Features {
+            thesauri: 2.0,
+            ..Features::default()
+        };
+        assert_eq!(f.confidence(), sigmoid(2.0 * WEIGHTS.thesauri + INTERCEPT));
+    }
+}
