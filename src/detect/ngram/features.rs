@@ -16,6 +16,7 @@
 //! prints the new `WEIGHTS` and `INTERCEPT`).
 
 use super::judge::Judgement;
+use super::run::WordContext;
 use crate::lexicon::EdgeKind;
 
 /// Declares [`Features`]: one `f32` field per feature, in calibration order, with the
@@ -79,6 +80,20 @@ features! {
     obs_out_of_model,
     /// The observed text is a multi-word lemma.
     phrase,
+    /// log10 (1 + other occurrences of the observed word in the document): a writer repeats
+    /// the words of their subject; a spinner's pick is a one-off.
+    log_repeats,
+    /// The suggested original occurs elsewhere in the document (mixed wording: a spinner
+    /// leaves some occurrences alone).
+    candidate_in_doc,
+    /// The observed word is a closed-class word (pronoun, preposition, conjunction...).
+    obs_closed_class,
+    /// The suggestion is a closed-class word.
+    candidate_closed_class,
+    /// Markup or code was masked out next to the word: its context is broken.
+    near_markup,
+    /// The word's sentence does not end like one (a heading, a list item, a cell).
+    fragment,
 }
 
 /// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
@@ -100,14 +115,21 @@ pub const WEIGHTS: Features = Features {
     via_inflection: -0.0523,
     obs_out_of_model: 0.3814,
     phrase: 1.5920,
+    log_repeats: 0.0,
+    candidate_in_doc: 0.0,
+    obs_closed_class: 0.0,
+    candidate_closed_class: 0.0,
+    near_markup: 0.0,
+    fragment: 0.0,
 };
 
 /// The intercept of the calibration.
 pub const INTERCEPT: f32 = -2.1664;
 
 impl Features {
-    /// The features of a judgement; `p1`: the first pass's posterior for the same word.
-    pub(super) fn of(jd: &Judgement, p1: f32) -> Features {
+    /// The features of a judgement; `p1`: the first pass's posterior for the same word; `c`:
+    /// what the document and the surroundings say.
+    pub(super) fn of(jd: &Judgement, p1: f32, c: &WordContext) -> Features {
         let obs = &jd.observed;
         let edge = jd.best.edge;
         let b = |x: bool| if x { 1.0 } else { 0.0 };
@@ -131,6 +153,12 @@ impl Features {
             via_inflection: b(jd.best.via_inflection),
             obs_out_of_model: b(obs.out_of_model),
             phrase: b(obs.phrase),
+            log_repeats: (c.repeats as f32 + 1.0).log10(),
+            candidate_in_doc: b(c.candidate_in_doc),
+            obs_closed_class: b(c.obs_closed),
+            candidate_closed_class: b(c.cand_closed),
+            near_markup: b(c.near_markup),
+            fragment: b(c.fragment),
         }
     }
 

@@ -33,3 +33,38 @@ pub const REPORT: f32 = 0.46;
 pub const EVIDENCE: f32 = 0.3;
 /// Weight of a sub-threshold word in the document score (a reported finding weighs 1).
 pub const EVIDENCE_WEIGHT: f32 = 0.3;
+
+/// The document model (see [`super::document`]), fitted by `tools/fit_doc.py`.
+///
+/// `ln R(c)` at knots of the first-stage confidence `c`: how much likelier a confidence is on a
+/// swapped word than on a word of clean text (linear in between, flat outside).
+pub const RATIO_KNOTS: [(f32, f32); 14] = [
+    (0.025, -0.994),
+    (0.075, -0.844),
+    (0.125, -0.528),
+    (0.175, -0.211),
+    (0.225, 0.020),
+    (0.275, 0.239),
+    (0.325, 0.531),
+    (0.375, 0.815),
+    (0.430, 1.001),
+    (0.505, 1.270),
+    (0.600, 1.705),
+    (0.700, 2.348),
+    (0.800, 2.878),
+    (0.920, 3.871),
+];
+/// `R` of an eligible word the judge did not weigh (every window around it attested).
+pub const RATIO_UNJUDGED: f32 = 0.73;
+/// The swap rates a section is tried at.
+pub const RATES: [f32; 6] = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3];
+/// Eligible words per section (at least; a paragraph is never split).
+pub const SECTION_WORDS: usize = 150;
+/// Calibration of a section's posterior: `σ(SPUN_INTERCEPT + SPUN_SLOPE · L − ln n)`.
+pub const SPUN_INTERCEPT: f32 = -4.0;
+/// See [`SPUN_INTERCEPT`].
+pub const SPUN_SLOPE: f32 = 1.0;
+/// A word's posterior at which it is reported.
+pub const REPORT_POSTERIOR: f32 = 0.5;
+/// A word's posterior below which it adds nothing to the score.
+pub const EVIDENCE_POSTERIOR: f32 = 0.02;
