@@ -17,10 +17,13 @@
 //!   split). The recall is the share of spun documents flagged. Per spinner, the negatives are
 //!   always *all* originals of the file, so every row uses the same threshold, as a deployment
 //!   would.
-//! * **Span precision**: of the selected findings on spun texts, the share that overlap
-//!   (share at least one byte with) a labelled swap. A finding on an `edits` insertion is not on
-//!   a label, so it counts against precision (as in the reference scorer); it is also counted
-//!   separately (`findings_on_edits`).
+//! * **Span precision**: of the selected findings on spun texts **and on the originals**, the
+//!   share that overlap (share at least one byte with) a labelled swap. Every selected finding
+//!   on an original is a false alarm: the original is clean text. A finding on an `edits`
+//!   insertion is not on a label, so it counts against precision (as in the reference scorer);
+//!   it is also counted separately (`findings_on_edits`). `span_precision_spun_only` is the
+//!   older definition, which ignores the originals (it flatters a detector that fires on clean
+//!   text as often as on spun text).
 //! * **Span recall**: of the labelled swaps, the share overlapped by at least one selected
 //!   finding. F1 is their harmonic mean.
 //! * **Suggestion accuracy**: of the findings that hit a swap, the share whose suggestion equals
@@ -346,8 +349,8 @@ pub struct RecordEval {
     pub findings: Vec<FindingEval>,
     /// Per labelled swap: the highest confidence of a selected finding on it.
     pub labels: Vec<Option<f64>>,
-    /// Selected findings on the original (all false alarms).
-    pub original_findings: usize,
+    /// Confidences of the selected findings on the original (all false alarms).
+    pub original_findings: Vec<f64>,
 }
 
 /// Judge one record from the reports of its original and its spun text.
@@ -393,7 +396,12 @@ pub fn evaluate_record(
         score_spun: spun.score,
         findings,
         labels,
-        original_findings: original.findings.iter().filter(|f| sel.matches(f)).count(),
+        original_findings: original
+            .findings
+            .iter()
+            .filter(|f| sel.matches(f))
+            .map(|f| f.confidence)
+            .collect(),
     }
 }
 
@@ -464,6 +472,8 @@ pub struct SpanCounts {
     pub labels: usize,
     /// Labelled swaps overlapped by a finding.
     pub labels_found: usize,
+    /// Selected findings on the originals (all false alarms).
+    pub original_findings: usize,
 }
 
 impl SpanCounts {
@@ -481,6 +491,7 @@ impl SpanCounts {
                     c.suggestions_correct += f.suggestion_correct as usize;
                 }
             }
+            c.original_findings += r.original_findings.iter().filter(|&&c| c >= min).count();
             c.labels += r.labels.len();
             c.labels_found += r
                 .labels
@@ -491,8 +502,13 @@ impl SpanCounts {
         c
     }
 
-    /// Span precision.
+    /// Span precision, every finding on an original counted as a false alarm.
     pub fn precision(&self) -> Option<f64> {
+        ratio(self.true_findings, self.findings + self.original_findings)
+    }
+
+    /// Span precision on the spun texts only (findings on originals ignored).
+    pub fn precision_spun_only(&self) -> Option<f64> {
         ratio(self.true_findings, self.findings)
     }
 
@@ -523,19 +539,20 @@ pub struct Metrics {
     pub auc: Option<f64>,
     /// Share of the row's spun documents below the 1 % false-alarm threshold.
     pub recall_at_1pct_fpr: Option<f64>,
-    /// Span precision.
+    /// Span precision (findings on originals count as false alarms).
     pub span_precision: Option<f64>,
+    /// Span precision on the spun texts alone.
+    pub span_precision_spun_only: Option<f64>,
     /// Span recall.
     pub span_recall: Option<f64>,
-    /// Span F1.
+    /// Span F1 (of `span_precision` and `span_recall`).
     pub span_f1: Option<f64>,
     /// Suggestion accuracy.
     pub suggestion_accuracy: Option<f64>,
-    /// The counts behind the span metrics.
+    /// The counts behind the span metrics (`original_findings`: selected findings on the
+    /// originals of the row).
     #[serde(flatten)]
     pub counts: SpanCounts,
-    /// Selected findings on the originals of the row.
-    pub original_findings: usize,
 }
 
 /// One row of the confidence sweep (all records).
@@ -543,10 +560,14 @@ pub struct Metrics {
 pub struct SweepRow {
     /// Minimum confidence.
     pub confidence: f64,
-    /// Findings at or above it.
+    /// Findings at or above it, on spun texts.
     pub findings: usize,
-    /// Span precision.
+    /// Findings at or above it, on originals (false alarms).
+    pub original_findings: usize,
+    /// Span precision (originals counted).
     pub span_precision: Option<f64>,
+    /// Span precision on spun texts alone.
+    pub span_precision_spun_only: Option<f64>,
     /// Span recall.
     pub span_recall: Option<f64>,
     /// Span F1.
@@ -588,11 +609,11 @@ pub fn evaluate(records: &[RecordEval]) -> Evaluation {
             auc: roc_auc(&spun, &originals),
             recall_at_1pct_fpr: threshold.and_then(|t| recall_below(&spun, t)),
             span_precision: counts.precision(),
+            span_precision_spun_only: counts.precision_spun_only(),
             span_recall: counts.recall(),
             span_f1: counts.f1(),
             suggestion_accuracy: counts.suggestion_accuracy(),
             counts,
-            original_findings: rows.iter().map(|r| r.original_findings).sum(),
         }
     };
     let mut groups: BTreeMap<&str, Vec<&RecordEval>> = BTreeMap::new();
@@ -609,7 +630,9 @@ pub fn evaluate(records: &[RecordEval]) -> Evaluation {
             SweepRow {
                 confidence,
                 findings: c.findings,
+                original_findings: c.original_findings,
                 span_precision: c.precision(),
+                span_precision_spun_only: c.precision_spun_only(),
                 span_recall: c.recall(),
                 span_f1: c.f1(),
                 suggestion_accuracy: c.suggestion_accuracy(),
@@ -766,6 +789,136 @@ pub fn diagnostics(
         missed,
         original_false_positives,
     }
+}
+
+/// One clean document checked as `unspun check` would (`unspun eval --clean`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanDoc {
+    /// The genre (the sub-folder it came from).
+    pub genre: String,
+    /// Words, as the report counts them.
+    pub words: usize,
+    /// The document score.
+    pub score: f64,
+    /// Rule ids of its findings at or above `warning` (what fails a default CI run).
+    pub warnings: Vec<String>,
+    /// Findings of every severity.
+    pub findings: usize,
+}
+
+impl CleanDoc {
+    /// Summarize a report: `warnings` are its findings at or above [`crate::Severity::Warning`].
+    pub fn from_report(genre: &str, report: &Report) -> Self {
+        CleanDoc {
+            genre: genre.to_string(),
+            words: report.words,
+            score: report.score,
+            warnings: report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= crate::Severity::Warning)
+                .map(|f| f.rule.clone())
+                .collect(),
+            findings: report.findings.len(),
+        }
+    }
+
+    /// Would `unspun check` with default settings exit 2 on it?
+    pub fn fails_ci(&self) -> bool {
+        !self.warnings.is_empty()
+    }
+}
+
+/// The figures of one genre of clean text (or of all of them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CleanStats {
+    /// Genre name, or `all`.
+    pub genre: String,
+    /// Documents.
+    pub documents: usize,
+    /// Words.
+    pub words: usize,
+    /// Findings at or above warning.
+    pub warnings: usize,
+    /// Warnings per 10,000 words (`None` without words).
+    pub warnings_per_10k_words: Option<f64>,
+    /// Findings of any severity per 10,000 words.
+    pub findings_per_10k_words: Option<f64>,
+    /// Documents with at least one warning: a default CI run fails on them.
+    pub documents_failing_ci: usize,
+    /// Their share.
+    pub ci_fail_share: Option<f64>,
+    /// Mean document score.
+    pub mean_score: Option<f64>,
+    /// Documents scoring below 75 (not "mostly faithful").
+    pub documents_below_75: usize,
+    /// Warnings per rule, most frequent first (ties by rule id).
+    pub top_rules: Vec<RuleCount>,
+}
+
+/// A rule and how many warnings it gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCount {
+    /// Rule id.
+    pub rule: String,
+    /// Warnings.
+    pub count: usize,
+    /// Documents with at least one of them.
+    pub documents: usize,
+}
+
+/// Aggregate clean documents per genre (sorted by name) and overall (last, `all`).
+pub fn clean_stats(docs: &[CleanDoc]) -> Vec<CleanStats> {
+    let stats = |name: &str, ds: &[&CleanDoc]| -> CleanStats {
+        let words: usize = ds.iter().map(|d| d.words).sum();
+        let warnings: usize = ds.iter().map(|d| d.warnings.len()).sum();
+        let findings: usize = ds.iter().map(|d| d.findings).sum();
+        let failing = ds.iter().filter(|d| d.fails_ci()).count();
+        let per10k = |n: usize| (words > 0).then(|| n as f64 * 10_000.0 / words as f64);
+        let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for d in ds {
+            let mut seen: Vec<&str> = Vec::new();
+            for r in &d.warnings {
+                let e = rules.entry(r).or_default();
+                e.0 += 1;
+                if !seen.contains(&r.as_str()) {
+                    seen.push(r);
+                    e.1 += 1;
+                }
+            }
+        }
+        let mut top_rules: Vec<RuleCount> = rules
+            .into_iter()
+            .map(|(rule, (count, documents))| RuleCount {
+                rule: rule.to_string(),
+                count,
+                documents,
+            })
+            .collect();
+        top_rules.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
+        CleanStats {
+            genre: name.to_string(),
+            documents: ds.len(),
+            words,
+            warnings,
+            warnings_per_10k_words: per10k(warnings),
+            findings_per_10k_words: per10k(findings),
+            documents_failing_ci: failing,
+            ci_fail_share: ratio(failing, ds.len()),
+            mean_score: (!ds.is_empty())
+                .then(|| ds.iter().map(|d| d.score).sum::<f64>() / ds.len() as f64),
+            documents_below_75: ds.iter().filter(|d| d.score < 75.0).count(),
+            top_rules,
+        }
+    };
+    let mut groups: BTreeMap<&str, Vec<&CleanDoc>> = BTreeMap::new();
+    for d in docs {
+        groups.entry(&d.genre).or_default().push(d);
+    }
+    let mut out: Vec<CleanStats> = groups.iter().map(|(g, ds)| stats(g, ds)).collect();
+    let all: Vec<&CleanDoc> = docs.iter().collect();
+    out.push(stats("all", &all));
+    out
 }
 
 #[cfg(test)]
@@ -985,7 +1138,7 @@ mod tests {
                 vec![]
             },
             labels: vec![found.then_some(0.9), None],
-            original_findings: 0,
+            original_findings: vec![],
         };
         let rs = vec![
             rec("b", 100.0, 40.0, true),
@@ -1021,5 +1174,100 @@ mod tests {
         let s = text.find("big").unwrap();
         assert_eq!(sentence_around(&doc, s..s + 3, 200), "The big dog barked.");
         assert_eq!(sentence_around(&doc, s..s + 3, 4), "The big dog");
+    }
+
+    #[test]
+    fn findings_on_originals_are_false_alarms() {
+        let spun = "the big dog sat";
+        let r = record(spun, &[(4, 7, "large")], &[]);
+        let hit = finding(4, 7, "big", Some("large"), 0.9);
+        let on_original = vec![
+            finding(0, 3, "the", None, 0.8),
+            finding(4, 9, "large", None, 0.6),
+        ];
+        let e = evaluate_record(
+            &r,
+            &report(80.0, on_original),
+            &report(50.0, vec![hit]),
+            &Selection::default(),
+        );
+        assert_eq!(e.original_findings, vec![0.8, 0.6]);
+        let c = SpanCounts::of([&e], 0.0);
+        assert_eq!(
+            (c.findings, c.true_findings, c.original_findings),
+            (1, 1, 2)
+        );
+        // One true finding against two false alarms on the clean text.
+        assert_eq!(c.precision(), Some(1.0 / 3.0));
+        assert_eq!(c.precision_spun_only(), Some(1.0));
+        // The confidence threshold applies to the originals too.
+        let c = SpanCounts::of([&e], 0.7);
+        assert_eq!(c.original_findings, 1);
+        assert_eq!(c.precision(), Some(0.5));
+        let ev = evaluate(&[e]);
+        assert_eq!(ev.all.span_precision, Some(1.0 / 3.0));
+        assert_eq!(ev.all.span_precision_spun_only, Some(1.0));
+        assert_eq!(ev.all.counts.original_findings, 2);
+        assert_eq!(ev.sweep[0].original_findings, 2); // c = 0.50
+        assert_eq!(ev.sweep[6].confidence, 0.8);
+        assert_eq!(ev.sweep[6].original_findings, 1); // only the 0.8 one
+        assert_eq!(ev.sweep[6].span_precision, Some(0.5));
+    }
+
+    #[test]
+    fn clean_stats_per_genre() {
+        let doc =
+            |genre: &str, words: usize, score: f64, warnings: &[&str], findings: usize| CleanDoc {
+                genre: genre.into(),
+                words,
+                score,
+                warnings: warnings.iter().map(|s| s.to_string()).collect(),
+                findings,
+            };
+        let docs = vec![
+            doc("news", 1000, 100.0, &[], 0),
+            doc("news", 3000, 70.0, &["glue.x", "glue.x", "swap.y"], 4),
+            doc("api", 500, 90.0, &["swap.y"], 1),
+            doc("api", 500, 100.0, &[], 1),
+        ];
+        let s = clean_stats(&docs);
+        let names: Vec<_> = s.iter().map(|g| g.genre.as_str()).collect();
+        assert_eq!(names, ["api", "news", "all"]);
+        let news = &s[1];
+        assert_eq!((news.documents, news.words, news.warnings), (2, 4000, 3));
+        assert_eq!(news.warnings_per_10k_words, Some(7.5));
+        assert_eq!(news.findings_per_10k_words, Some(10.0));
+        assert_eq!(news.documents_failing_ci, 1);
+        assert_eq!(news.ci_fail_share, Some(0.5));
+        assert_eq!(news.mean_score, Some(85.0));
+        assert_eq!(news.documents_below_75, 1);
+        assert_eq!(
+            news.top_rules,
+            vec![
+                RuleCount {
+                    rule: "glue.x".into(),
+                    count: 2,
+                    documents: 1
+                },
+                RuleCount {
+                    rule: "swap.y".into(),
+                    count: 1,
+                    documents: 1
+                },
+            ]
+        );
+        let all = &s[2];
+        assert_eq!((all.documents, all.words, all.warnings), (4, 5000, 4));
+        assert_eq!(all.documents_failing_ci, 2);
+        assert_eq!(all.top_rules[0].count, 2);
+        assert_eq!(
+            all.top_rules[1],
+            RuleCount {
+                rule: "swap.y".into(),
+                count: 2,
+                documents: 2
+            }
+        );
+        assert_eq!(clean_stats(&[]).last().unwrap().ci_fail_share, None);
     }
 }

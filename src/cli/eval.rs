@@ -1,12 +1,17 @@
-//! `unspun eval`: measure the detectors on labelled spun text.
+//! `unspun eval`: measure the detectors on labelled spun text, or (`--clean DIR`) how often
+//! they fire on clean text.
 
+use super::input::{self, Content, Input};
 use super::{write_out, PackArgs, EXIT_CLEAN, EXIT_ERROR};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
-use unspun::eval::{self, Evaluation, Metrics, Record, RecordEval, Selection};
+use unspun::eval::{
+    self, CleanDoc, CleanStats, Evaluation, Metrics, Record, RecordEval, Selection,
+};
+use unspun::text::markup;
 use unspun::{Category, Checker};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +30,19 @@ pub enum Format {
 pub struct EvalArgs {
     /// Labelled records, one JSON object per line (`id`, `spinner`, `original`, `spun`,
     /// `swaps`, optional `edits`; offsets in code points).
-    #[arg(value_name = "FILE.jsonl")]
-    pub file: PathBuf,
+    #[arg(value_name = "FILE.jsonl", required_unless_present = "clean")]
+    pub file: Option<PathBuf>,
+    /// Measure false alarms on clean text instead: every sub-folder of DIR is a genre, each
+    /// file in it (walked as `unspun check` walks folders, read by its extension) a
+    /// document checked with default settings and no configuration file (as `unspun check
+    /// --no-config`). Prints per genre: documents, words, warnings per 10,000 words, the
+    /// share of documents a default CI run fails (any finding at or above warning), the mean
+    /// score and the rules with most warnings.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "dump", "dump_features", "pairs", "only"])]
+    pub clean: Option<PathBuf>,
+    /// With --clean: how many rules to list per genre (human output).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
     /// Span metrics count only findings of these rules (repeatable), e.g. `--only ngram.swap`.
     #[arg(long = "only", value_name = "RULE")]
     pub only: Vec<String>,
@@ -76,8 +92,15 @@ pub fn run(args: EvalArgs) -> i32 {
             .num_threads(n.max(1))
             .build_global();
     }
-    let file = args.file.display().to_string();
-    let text = match std::fs::read_to_string(&args.file) {
+    if let Some(dir) = &args.clean {
+        return run_clean(&checker, dir, &args);
+    }
+    let path = args
+        .file
+        .clone()
+        .expect("clap requires FILE without --clean");
+    let file = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {file}: cannot read: {e}");
@@ -211,22 +234,35 @@ fn human(ev: &Evaluation, sel: &Selection, file: &str) -> String {
         .unwrap_or(7);
     let _ = writeln!(
         s,
-        "{:<w$}  {:>5}  {:>5}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>8}  {:>6}",
-        "spinner", "docs", "AUC", "R@1%FPR", "span P", "span R", "F1", "sugg", "findings", "labels"
+        "{:<w$}  {:>5}  {:>5}  {:>7}  {:>6}  {:>6}  {:>6}  {:>5}  {:>5}  {:>8}  {:>7}  {:>6}",
+        "spinner",
+        "docs",
+        "AUC",
+        "R@1%FPR",
+        "span P",
+        "P spun",
+        "span R",
+        "F1",
+        "sugg",
+        "findings",
+        "on orig",
+        "labels"
     );
     let row = |s: &mut String, m: &Metrics| {
         let _ = writeln!(
             s,
-            "{:<w$}  {:>5}  {:>5}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>8}  {:>6}",
+            "{:<w$}  {:>5}  {:>5}  {:>7}  {:>6}  {:>6}  {:>6}  {:>5}  {:>5}  {:>8}  {:>7}  {:>6}",
             m.spinner,
             m.docs,
             num(m.auc),
             num(m.recall_at_1pct_fpr),
             num(m.span_precision),
+            num(m.span_precision_spun_only),
             num(m.span_recall),
             num(m.span_f1),
             num(m.suggestion_accuracy),
             m.counts.findings,
+            m.counts.original_findings,
             m.counts.labels
         );
     };
@@ -237,25 +273,196 @@ fn human(ev: &Evaluation, sel: &Selection, file: &str) -> String {
     let _ = writeln!(
         s,
         "false positives on edit insertions (spun but unlabelled): {}; findings on originals: {}",
-        ev.all.counts.findings_on_edits, ev.all.original_findings
+        ev.all.counts.findings_on_edits, ev.all.counts.original_findings
+    );
+    s.push_str(
+        "span P counts every finding on an original as a false alarm; P spun ignores them\n",
     );
 
     s.push_str("\nconfidence sweep (all spinners, findings with confidence >= c):\n");
     let _ = writeln!(
         s,
-        "{:>4}  {:>8}  {:>6}  {:>6}  {:>5}  {:>5}",
-        "c", "findings", "span P", "span R", "F1", "sugg"
+        "{:>4}  {:>8}  {:>7}  {:>6}  {:>6}  {:>6}  {:>5}  {:>5}",
+        "c", "findings", "on orig", "span P", "P spun", "span R", "F1", "sugg"
     );
     for r in &ev.sweep {
         let _ = writeln!(
             s,
-            "{:>4.2}  {:>8}  {:>6}  {:>6}  {:>5}  {:>5}",
+            "{:>4.2}  {:>8}  {:>7}  {:>6}  {:>6}  {:>6}  {:>5}  {:>5}",
             r.confidence,
             r.findings,
+            r.original_findings,
             num(r.span_precision),
+            num(r.span_precision_spun_only),
             num(r.span_recall),
             num(r.span_f1),
             num(r.suggestion_accuracy)
+        );
+    }
+    s
+}
+
+/// `unspun eval --clean DIR`: every sub-folder of `dir` is a genre (files directly in `dir`
+/// count under the folder's own name).
+fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
+    let label = dir.display().to_string();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {label}: cannot read the folder: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut status = EXIT_CLEAN;
+    let own = dir
+        .file_name()
+        .map_or_else(|| label.clone(), |n| n.to_string_lossy().into_owned());
+    let mut genres: Vec<(String, PathBuf)> = Vec::new();
+    let mut loose: Vec<String> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if e.path().is_dir() {
+            genres.push((name, e.path()));
+        } else {
+            loose.push(e.path().display().to_string());
+        }
+    }
+    genres.sort();
+    let mut jobs: Vec<(String, Input)> = Vec::new();
+    let mut add = |genre: &str, paths: &[String], status: &mut i32| {
+        let (inputs, errors) = input::collect(paths);
+        for e in errors {
+            eprintln!("error: {e}");
+            *status = EXIT_ERROR;
+        }
+        jobs.extend(inputs.into_iter().map(|i| (genre.to_string(), i)));
+    };
+    loose.sort();
+    // Loose files are taken as `unspun check DIR` would take them: by extension.
+    let loose: Vec<String> = loose
+        .into_iter()
+        .filter(|p| {
+            std::path::Path::new(p)
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| input::TEXT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    if !loose.is_empty() {
+        add(&own, &loose, &mut status);
+    }
+    for (g, p) in &genres {
+        add(g, &[p.display().to_string()], &mut status);
+    }
+    if jobs.is_empty() {
+        eprintln!("error: {label}: no documents (.txt .md .html .rst … files) found");
+        return EXIT_ERROR;
+    }
+    let eff = unspun::config::Effective::default();
+    let results: Vec<Result<Option<CleanDoc>, String>> = jobs
+        .par_iter()
+        .map(|(genre, inp)| {
+            let read = match input::read(inp, 50 << 20) {
+                Ok(Content::Text(t)) => t,
+                Ok(Content::Binary(msg)) => {
+                    eprintln!("notice: {msg}");
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
+            let format = match inp {
+                Input::File(p) => markup::Format::from_path(p),
+                Input::Stdin => markup::Format::default(),
+            };
+            let mut c = eff.check(checker, &read.decoded.text, format);
+            read.decoded.describe(&mut c.report.findings);
+            // Every finding counts in find/10k; those at or above warning (the default
+            // min-severity) are the ones `check` shows and fails on.
+            Ok(Some(CleanDoc::from_report(genre, &c.report)))
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(Some(d)) => docs.push(d),
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                status = EXIT_ERROR;
+            }
+        }
+    }
+    let stats = eval::clean_stats(&docs);
+    let rendered = match args.format {
+        Format::Human => clean_human(&stats, &label, args.top),
+        Format::Json => {
+            let v = serde_json::json!({
+                "clean": label,
+                "min_severity_failing_ci": "warning",
+                "genres": stats,
+            });
+            serde_json::to_string_pretty(&v).expect("stats serialize") + "\n"
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    write_out(&mut out, &rendered);
+    let _ = out.flush();
+    status
+}
+
+fn clean_human(stats: &[CleanStats], label: &str, top: usize) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{label}: clean text, default settings (a document fails CI on any finding at or above warning)\n"
+    );
+    let w = stats
+        .iter()
+        .map(|g| g.genre.chars().count())
+        .chain([5])
+        .max()
+        .unwrap_or(5);
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>6}  {:>9}  {:>8}  {:>9}  {:>9}  {:>7}  {:>6}",
+        "genre", "docs", "words", "warnings", "warn/10k", "find/10k", "CI fail", "score"
+    );
+    let pct = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{:.1}%", v * 100.0));
+    let f1 = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+    for g in stats {
+        let _ = writeln!(
+            s,
+            "{:<w$}  {:>6}  {:>9}  {:>8}  {:>9}  {:>9}  {:>7}  {:>6}",
+            g.genre,
+            g.documents,
+            g.words,
+            g.warnings,
+            f1(g.warnings_per_10k_words),
+            f1(g.findings_per_10k_words),
+            pct(g.ci_fail_share),
+            f1(g.mean_score)
+        );
+    }
+    s.push_str("\ntop rules by warnings (count, documents):\n");
+    for g in stats {
+        let list: Vec<String> = g
+            .top_rules
+            .iter()
+            .take(top)
+            .map(|r| format!("{} {} ({})", r.rule, r.count, r.documents))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{:<w$}  {}",
+            g.genre,
+            if list.is_empty() {
+                "-".to_string()
+            } else {
+                list.join(", ")
+            }
         );
     }
     s

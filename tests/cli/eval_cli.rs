@@ -11,8 +11,9 @@
 //! | mini-5 | spin-b  | 2 set phrases on swaps, one wrong sugg.    | 3      | 2   | 100        |
 //! | mini-6 | spin-a  | none (spun score 100)                      | 2      | 0   | 100        |
 //!
-//! Span: P = 5/7, R = 5/11, F1 = 5/9, suggestions 4/5. spin-a: P 3/3, R 3/6, sugg 3/3;
-//! spin-b: P 2/4, R 2/5, sugg 1/2.
+//! Span: 7 findings on spun texts and 1 on an original (mini-3's "caution lights"), so
+//! P = 5/8 (5/7 on the spun texts alone), R = 5/11, F1 = 10/19, suggestions 4/5.
+//! spin-a: P 3/3, R 3/6, sugg 3/3; spin-b: P 2/5 (2/4 spun only), R 2/5, sugg 1/2.
 //!
 //! Documents: mini-4's original (one glue hit) is the lowest original and mini-3's original is
 //! just above it, tied with mini-3's spun text (same words but one). With six originals the 1 %
@@ -70,10 +71,10 @@ fn human_table_has_the_hand_computed_numbers() {
     let lines: Vec<&str> = s.lines().collect();
     assert!(lines[1].contains("flags 0 of 6 originals"), "{s}");
     let table = [
-        "spinner   docs    AUC  R@1%FPR  span P  span R     F1   sugg  findings  labels",
-        "spin-a       3  0.667    0.333   1.000   0.500  0.667  1.000         3       6",
-        "spin-b       3  0.917    0.667   0.500   0.400  0.444  0.500         4       5",
-        "all          6  0.792    0.500   0.714   0.455  0.556  0.800         7      11",
+        "spinner   docs    AUC  R@1%FPR  span P  P spun  span R     F1   sugg  findings  on orig  labels",
+        "spin-a       3  0.667    0.333   1.000   1.000   0.500  0.667  1.000         3        0       6",
+        "spin-b       3  0.917    0.667   0.400   0.500   0.400  0.400  0.500         4        1       5",
+        "all          6  0.792    0.500   0.625   0.714   0.455  0.526  0.800         7        1      11",
     ];
     let at = lines
         .iter()
@@ -86,15 +87,15 @@ fn human_table_has_the_hand_computed_numbers() {
     );
     // Sweep: everything up to 0.85; only the two 0.9 idioms at 0.90; nothing at 0.95.
     assert!(
-        s.contains("\n0.85         7   0.714   0.455  0.556  0.800\n"),
+        s.contains("\n0.85         7        1   0.625   0.714   0.455  0.526  0.800\n"),
         "{s}"
     );
     assert!(
-        s.contains("\n0.90         2   1.000   0.182  0.308  1.000\n"),
+        s.contains("\n0.90         2        0   1.000   1.000   0.182  0.308  1.000\n"),
         "{s}"
     );
     assert!(
-        s.contains("\n0.95         0       -   0.000      -      -\n"),
+        s.contains("\n0.95         0        0       -       -   0.000      -      -\n"),
         "{s}"
     );
 }
@@ -110,9 +111,11 @@ fn json_has_exact_metrics() {
     let all = &ev["all"];
     close(&all["auc"], 28.5 / 36.0);
     close(&all["recall_at_1pct_fpr"], 0.5);
-    close(&all["span_precision"], 5.0 / 7.0);
+    // Findings on originals are false alarms: 5 true of 7 + 1.
+    close(&all["span_precision"], 5.0 / 8.0);
+    close(&all["span_precision_spun_only"], 5.0 / 7.0);
     close(&all["span_recall"], 5.0 / 11.0);
-    close(&all["span_f1"], 5.0 / 9.0);
+    close(&all["span_f1"], 10.0 / 19.0);
     close(&all["suggestion_accuracy"], 0.8);
     assert_eq!(all["findings"], 7);
     assert_eq!(all["true_findings"], 5);
@@ -127,7 +130,8 @@ fn json_has_exact_metrics() {
     close(&sp[0]["span_recall"], 0.5);
     assert_eq!(sp[1]["spinner"], "spin-b");
     close(&sp[1]["auc"], 16.5 / 18.0);
-    close(&sp[1]["span_precision"], 0.5);
+    close(&sp[1]["span_precision"], 0.4);
+    close(&sp[1]["span_precision_spun_only"], 0.5);
     close(&sp[1]["suggestion_accuracy"], 0.5);
     let sweep = ev["sweep"].as_array().unwrap();
     assert_eq!(sweep.len(), 10);
@@ -206,7 +210,7 @@ fn bad_lines_are_reported_and_skipped() {
     // The good records are still measured.
     let s = stdout(&o);
     assert!(
-        s.contains("\nall          6  0.792    0.500   0.714"),
+        s.contains("\nall          6  0.792    0.500   0.625   0.714"),
         "{s}"
     );
 
