@@ -60,6 +60,9 @@ pub struct Report {
 
 /// The value of [`Report::truncated`] when the time budget ran out.
 pub const TRUNCATED_TIME: &str = "time budget";
+/// Rule ids of the statistical rules (judged from a language model rather than listed): in a
+/// document scored [`score::CLEAN`] or better their findings are `info`.
+pub const STATISTICAL_PREFIX: &str = "ngram.";
 /// The value of [`Report::truncated`] when only the first part of a document was checked.
 pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
 
@@ -360,9 +363,11 @@ impl Checker {
         adjust(&mut findings);
         let words = doc.word_count();
         let penalty: f64 = findings.iter().map(score::penalty).sum::<f64>() + evidence;
+        let score = score::score_from_penalty(words, penalty);
+        quiet_statistical(score, &mut findings);
         Report {
             path: String::new(),
-            score: score::score_from_penalty(words, penalty),
+            score,
             words,
             findings,
             truncated,
@@ -431,5 +436,42 @@ impl Checker {
                 }
             })
             .collect()
+    }
+}
+
+/// The score and the findings tell one story: in a document scored [`score::CLEAN`] or better
+/// a statistical rule's findings are hints (`info`), never warnings.
+fn quiet_statistical(score: f64, findings: &mut [Finding]) {
+    if score < score::CLEAN {
+        return;
+    }
+    for f in findings {
+        if f.rule.starts_with(STATISTICAL_PREFIX) && f.severity > Severity::Info {
+            f.severity = Severity::Info;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistical_findings_are_hints_in_a_document_scored_clean() {
+        let checker = Checker::builder().build().unwrap();
+        let mut r = checker.check("He spoke in no unpredictable terms, and thatRussia knew it.");
+        assert!(r.findings.len() >= 2, "{:?}", r.findings);
+        for f in &mut r.findings {
+            f.severity = Severity::Warning;
+        }
+        r.findings[0].rule = "ngram.swap".into();
+        let mut low = r.findings.clone();
+        quiet_statistical(score::CLEAN - 0.1, &mut low);
+        assert_eq!(low, r.findings);
+        quiet_statistical(score::CLEAN, &mut r.findings);
+        assert_eq!(r.findings[0].severity, Severity::Info);
+        assert!(r.findings[1..]
+            .iter()
+            .all(|f| f.severity == Severity::Warning));
     }
 }

@@ -59,6 +59,11 @@ pub struct EvalArgs {
     /// features and label, as JSON lines here (input of `tools/fit_ngram.py`).
     #[arg(long, value_name = "FILE")]
     pub dump_features: Option<PathBuf>,
+    /// Write every document as `ngram.swap` saw it (its eligible words, each judged word with
+    /// its features and label, its sections) as JSON lines here: with FILE, both texts of each
+    /// record; with --clean, every file (input of `tools/fit_ngram.py`).
+    #[arg(long, value_name = "FILE")]
+    pub dump_doc: Option<PathBuf>,
     /// Records with `original` and `spun` but no `swaps` get their labels from
     /// `unspun compare` (substitutions are the swaps, insertions and deletions the edits).
     #[arg(long)]
@@ -143,6 +148,21 @@ pub fn run(args: EvalArgs) -> i32 {
         let body: String = dumps.into_iter().flatten().collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the dump: {e}", path.display());
+            status = EXIT_ERROR;
+        }
+    }
+    if let Some(path) = &args.dump_doc {
+        let body: String = records
+            .par_iter()
+            .map(|rec| {
+                eval::doc_rows(rec)
+                    .iter()
+                    .map(|r| serde_json::to_string(r).expect("rows serialize") + "\n")
+                    .collect::<String>()
+            })
+            .collect();
+        if let Err(e) = std::fs::write(path, body) {
+            eprintln!("error: {}: cannot write the documents: {e}", path.display());
             status = EXIT_ERROR;
         }
     }
@@ -362,7 +382,8 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
         return EXIT_ERROR;
     }
     let eff = unspun::config::Effective::default();
-    let results: Vec<Result<Option<CleanDoc>, String>> = jobs
+    let dump_doc = args.dump_doc.is_some();
+    let results: Vec<Result<Option<(CleanDoc, Option<String>)>, String>> = jobs
         .par_iter()
         .map(|(genre, inp)| {
             let read = match input::read(inp, 50 << 20) {
@@ -379,20 +400,44 @@ fn run_clean(checker: &Checker, dir: &std::path::Path, args: &EvalArgs) -> i32 {
             };
             let mut c = eff.check(checker, &read.decoded.text, format);
             read.decoded.describe(&mut c.report.findings);
+            let row = dump_doc.then(|| {
+                let id = match inp {
+                    Input::File(p) => p.display().to_string(),
+                    Input::Stdin => "-".to_string(),
+                };
+                let row = eval::doc_row(
+                    id,
+                    format!("clean:{genre}"),
+                    &read.decoded.text,
+                    format,
+                    &[],
+                );
+                serde_json::to_string(&row).expect("rows serialize") + "\n"
+            });
             // Every finding counts in find/10k; those at or above warning (the default
             // min-severity) are the ones `check` shows and fails on.
-            Ok(Some(CleanDoc::from_report(genre, &c.report)))
+            Ok(Some((CleanDoc::from_report(genre, &c.report), row)))
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
+    let mut rows = String::new();
     for r in results {
         match r {
-            Ok(Some(d)) => docs.push(d),
+            Ok(Some((d, row))) => {
+                docs.push(d);
+                rows.extend(row);
+            }
             Ok(None) => {}
             Err(e) => {
                 eprintln!("error: {e}");
                 status = EXIT_ERROR;
             }
+        }
+    }
+    if let Some(path) = &args.dump_doc {
+        if let Err(e) = std::fs::write(path, rows) {
+            eprintln!("error: {}: cannot write the documents: {e}", path.display());
+            status = EXIT_ERROR;
         }
     }
     let stats = eval::clean_stats(&docs);

@@ -774,7 +774,10 @@ impl Lexicon {
     /// lemma, and synonyms put in the same inflection ("details" -> "particulars"). Targets
     /// are language-model words; at most 200, by descending unigram probability.
     #[inline]
-    pub fn neighbours(&self, id: WordId) -> impl Iterator<Item = (WordId, EdgeKind)> + '_ {
+    pub fn neighbours(
+        &self,
+        id: WordId,
+    ) -> impl ExactSizeIterator<Item = (WordId, EdgeKind)> + Clone + '_ {
         let (a, b) = if (id as usize) < self.vocab_len {
             let i = id as usize * 4;
             (

@@ -601,6 +601,10 @@ fn span_logp_sums_the_words_in_their_context() {
     assert_eq!(l.span_logp(&s, 1..4, 0), whole);
     let own = l.unigram(s[1]) + l.logp(&[s[1]], s[2]);
     assert_eq!(l.span_logp(&s, 1..3, 1), own);
+}
+
+/// Place names have classes whose exemplars are frequent members (the class backoff of
+/// `ngram.swap` judges a word beside a rare name with them).
 #[test]
 fn place_names_have_classes_with_frequent_exemplars() {
     let classes = lex().name_classes();

@@ -7,6 +7,7 @@
 mod support;
 
 mod compare;
+mod document_first;
 mod fuzz_regressions;
 mod hostile_inputs;
 mod lint;

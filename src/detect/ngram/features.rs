@@ -98,33 +98,65 @@ features! {
 
 /// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
 pub const WEIGHTS: Features = Features {
-    obs_attest_3: -0.1680,
-    obs_attest_4: -0.4232,
-    obs_attest_5_plus: -0.6543,
-    attest_gain: -0.0177,
-    context_gain: 0.1879,
-    unigram_gain: 0.0411,
-    log_synset: -0.0110,
-    obs_unigram: 0.1847,
-    log_obs_neighbours: 0.1052,
-    log_odds: 0.5009,
-    first_pass_posterior: 0.5845,
-    thesauri: 1.0286,
-    inflection: 1.5495,
-    obs_rare: 0.1556,
-    via_inflection: -0.0523,
-    obs_out_of_model: 0.3814,
-    phrase: 1.5920,
-    log_repeats: 0.0,
-    candidate_in_doc: 0.0,
-    obs_closed_class: 0.0,
-    candidate_closed_class: 0.0,
-    near_markup: 0.0,
-    fragment: 0.0,
+    obs_attest_3: -0.0841,
+    obs_attest_4: -0.2226,
+    obs_attest_5_plus: -0.0132,
+    attest_gain: 0.0188,
+    context_gain: 0.1168,
+    unigram_gain: -0.0456,
+    log_synset: -0.0543,
+    obs_unigram: 0.4673,
+    log_obs_neighbours: 0.0291,
+    log_odds: 0.5737,
+    first_pass_posterior: 0.5290,
+    thesauri: 0.8749,
+    inflection: 1.0948,
+    obs_rare: 0.1608,
+    via_inflection: -0.3380,
+    obs_out_of_model: 0.6490,
+    phrase: 1.8876,
+    log_repeats: -1.7090,
+    candidate_in_doc: -0.0309,
+    obs_closed_class: -1.0638,
+    candidate_closed_class: -0.2137,
+    near_markup: 0.0000,
+    fragment: -0.3616,
 };
 
 /// The intercept of the calibration.
-pub const INTERCEPT: f32 = -2.1664;
+pub const INTERCEPT: f32 = 0.2932;
+
+/// The weights of the evidence score, by feature (fitted by `tools/fit_ngram.py`): a
+/// logistic model trained to tell swapped words from the words of clean text of several
+/// genres, what the document model weighs (see [`super::document`]).
+pub const EVIDENCE_WEIGHTS: Features = Features {
+    obs_attest_3: 0.0527,
+    obs_attest_4: 0.0221,
+    obs_attest_5_plus: 0.2358,
+    attest_gain: 0.0713,
+    context_gain: 0.0849,
+    unigram_gain: 0.0706,
+    log_synset: -0.1017,
+    obs_unigram: 0.6310,
+    log_obs_neighbours: -0.2135,
+    log_odds: 0.5413,
+    first_pass_posterior: 0.5516,
+    thesauri: 0.7271,
+    inflection: 1.2196,
+    obs_rare: -0.0124,
+    via_inflection: -0.4538,
+    obs_out_of_model: 0.6679,
+    phrase: 2.6368,
+    log_repeats: -3.7912,
+    candidate_in_doc: -0.8279,
+    obs_closed_class: -0.7239,
+    candidate_closed_class: -0.0975,
+    near_markup: -2.0854,
+    fragment: -1.9667,
+};
+
+/// The intercept of the evidence score.
+pub const EVIDENCE_INTERCEPT: f32 = 3.7484;
 
 impl Features {
     /// The features of a judgement; `p1`: the first pass's posterior for the same word; `c`:
@@ -162,15 +194,25 @@ impl Features {
         }
     }
 
-    /// The calibrated probability that the word was swapped.
+    /// The confidence: the probability that the word was swapped, if its text is spun.
     pub fn confidence(&self) -> f32 {
+        self.logistic(&WEIGHTS, INTERCEPT)
+    }
+
+    /// The evidence score: how much more the word looks like a swap than like a word of
+    /// clean text (a probability under the balanced training of `tools/fit_ngram.py`).
+    pub fn evidence(&self) -> f32 {
+        self.logistic(&EVIDENCE_WEIGHTS, EVIDENCE_INTERCEPT)
+    }
+
+    fn logistic(&self, weights: &Features, intercept: f32) -> f32 {
         let z: f32 = self
             .values()
             .iter()
-            .zip(WEIGHTS.values())
+            .zip(weights.values())
             .map(|(x, w)| x * w)
             .sum::<f32>()
-            + INTERCEPT;
+            + intercept;
         1.0 / (1.0 + (-z).exp())
     }
 }

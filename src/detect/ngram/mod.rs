@@ -68,20 +68,42 @@ pub const RULE: BuiltinRule = BuiltinRule {
           the confidence a posterior probability that the word was swapped.",
     file: "src/detect/ngram/mod.rs",
     fix_safe: false,
+    // The rule judges the document first (see [`document`]): a lone suspicion in a short
+    // text is evidence for the score, not a finding, so its examples are whole paragraphs.
+    // Written for these examples: a council report, spun by hand with WordNet synonyms, and
+    // its original.
     fire: &[
-        "The report made the assertion in no unpredictable terms.",
-        "Coats called Russia and China cyber assailants versus the United States.",
-        "The report keeps in mind that the claim is sourced broadly.",
-        // A multi-word lemma for one word, a synonym's base form for an inflected word, and a
-        // rare dictionary word outside the model.
-        "Information technology is time for us to act together.",
-        "They personify the best of America.",
-        "The nation needs thriftiness and hard work from every family.",
+        "The city council met on Tuesday to deliberate the fresh budget, which has been the \
+         topic of heated argument for months. Members said the design would elevate taxes for \
+         most households and trim spending on schools, roads and parks. The city manager told \
+         reporters that the council had no alternative but to equilibrate the books before the \
+         ending of the fiscal year, because the state had reduced its backing by almost a \
+         fifth. Critics said the strategy would injure the poorest families first and demanded \
+         a public listening before any ballot was taken. Several members of the audience \
+         shouted at the council as it debated the measure, and the police were called to take \
+         away one man who refused to depart. The mayor said she would gather with parents and \
+         teachers next week and hoped to achieve a via media that both sides could accept. She \
+         said the city could not go on borrowing money to wage for everyday costs, and that the \
+         alternative would be far more painful in the long run. The council is expected to vote \
+         on the final design at the end of the month, after a second round of public hearings \
+         in each territory of the city.",
     ],
     clean: &[
+        "The city council met on Tuesday to discuss the new budget, which has been the subject \
+         of heated debate for months. Members said the plan would raise taxes for most \
+         households and cut spending on schools, roads and parks. The city manager told \
+         reporters that the council had no choice but to balance the books before the end of \
+         the fiscal year, because the state had reduced its funding by almost a fifth. Critics \
+         said the plan would hurt the poorest families first and demanded a public hearing \
+         before any vote was taken. Several members of the audience shouted at the council as \
+         it debated the measure, and the police were called to remove one man who refused to \
+         leave. The mayor said she would meet with parents and teachers next week and hoped to \
+         reach a compromise that both sides could accept. She said the city could not go on \
+         borrowing money to pay for everyday costs, and that the alternative would be far more \
+         painful in the long run. The council is expected to vote on the final plan at the end \
+         of the month, after a second round of public hearings in each district of the city.",
         "The report made the assertion in no uncertain terms.",
         "Coats warned that the warning lights are on once again.",
-        "The most recent example is their cooperation.",
         "Vladimir Putin met Donald Trump in Helsinki on Monday.",
     ],
 };
@@ -106,8 +128,10 @@ struct Verdict {
     last: usize,
     judgement: judge::Judgement,
     features: Features,
-    /// The calibrated probability that the text was swapped.
+    /// The calibrated probability that the text was swapped, if the text is spun.
     confidence: f32,
+    /// Its evidence score for the document model (see [`features`]).
+    evidence: f32,
 }
 
 impl Detector for NgramSwap {
@@ -115,8 +139,8 @@ impl Detector for NgramSwap {
         let lex = self.lex;
         let mut verdicts: Vec<Verdict> = Vec::new();
         let eligible = self.walk(doc, &mut |v| verdicts.push(v.clone()));
-        let firsts: Vec<(usize, f32)> = verdicts.iter().map(|v| (v.first, v.confidence)).collect();
-        let assessment = document::assess(doc, &eligible, &firsts);
+        let scored: Vec<document::Scored> = verdicts.iter().map(Verdict::scored).collect();
+        let assessment = document::assess(doc, &eligible, &scored);
         for (v, &(q, _)) in verdicts.iter().zip(&assessment.words) {
             if q < tune::EVIDENCE_POSTERIOR {
                 continue;
@@ -140,6 +164,16 @@ impl Detector for NgramSwap {
     }
 }
 
+impl Verdict {
+    fn scored(&self) -> document::Scored {
+        document::Scored {
+            first: self.first,
+            confidence: self.confidence,
+            evidence: self.evidence,
+        }
+    }
+}
+
 /// "10^4 x" style ratio from a log10 difference.
 fn ratio(diff: f32) -> String {
     if diff >= 2.0 {
@@ -159,8 +193,11 @@ pub struct WordJudgement {
     pub end: usize,
     /// The best candidate (the likely original).
     pub suggestion: String,
-    /// The calibrated confidence (reported at 0.46 and above).
+    /// The first-stage confidence: the probability that the word was swapped, if its text is
+    /// spun (the document model turns it into the finding's confidence).
     pub confidence: f32,
+    /// The evidence score the document model weighs.
+    pub evidence: f32,
     /// The calibration features, by name.
     pub features: Features,
 }
@@ -179,6 +216,7 @@ pub fn judgements(doc: &Document) -> Vec<WordJudgement> {
             end: span.end,
             suggestion: det.lex.word(v.judgement.best.word).to_string(),
             confidence: v.confidence,
+            evidence: v.evidence,
             features: v.features,
         });
     });
@@ -208,23 +246,21 @@ pub fn document_judgement(doc: &Document) -> DocumentJudgement {
     };
     let mut words = Vec::new();
     let mut first_tokens = Vec::new();
+    let mut scored = Vec::new();
     let eligible = det.walk(doc, &mut |v| {
         let span = doc.orig_span_tokens(v.first, v.last);
         first_tokens.push(v.first);
+        scored.push(v.scored());
         words.push(WordJudgement {
             start: span.start,
             end: span.end,
             suggestion: det.lex.word(v.judgement.best.word).to_string(),
             confidence: v.confidence,
+            evidence: v.evidence,
             features: v.features,
         });
     });
-    let firsts: Vec<(usize, f32)> = first_tokens
-        .iter()
-        .zip(&words)
-        .map(|(&t, w)| (t, w.confidence))
-        .collect();
-    let assessment = document::assess(doc, &eligible, &firsts);
+    let assessment = document::assess(doc, &eligible, &scored);
     DocumentJudgement {
         words,
         first_tokens,
@@ -272,24 +308,193 @@ pub(super) fn closed_class(w: &str) -> bool {
 
 /// Sorted (see the test `closed_class_list_is_sorted`).
 const CLOSED_CLASS: &[&str] = &[
-    "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along",
-    "already", "also", "although", "always", "am", "amid", "amidst", "among", "amongst", "an",
-    "and", "another", "any", "are", "around", "as", "at", "be", "because", "been", "before",
-    "behind", "being", "below", "beneath", "beside", "besides", "between", "beyond", "both",
-    "but", "by", "can", "could", "did", "do", "does", "down", "during", "each", "either", "even",
-    "ever", "every", "except", "few", "for", "from", "had", "has", "have", "having", "he",
-    "hence", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i",
-    "if", "in", "indeed", "inside", "into", "is", "it", "its", "itself", "just", "like", "many",
-    "may", "me", "might", "mine", "more", "most", "much", "must", "my", "myself", "near",
-    "neither", "never", "no", "nor", "not", "now", "of", "off", "often", "on", "once", "one",
-    "only", "onto", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "per",
-    "quite", "rather", "shall", "she", "should", "since", "so", "some", "such", "than", "that",
-    "the", "their", "theirs", "them", "themselves", "then", "there", "therefore", "these",
-    "they", "this", "those", "though", "through", "throughout", "thus", "till", "to", "too",
-    "toward", "towards", "under", "unless", "until", "up", "upon", "us", "very", "via", "was",
-    "we", "were", "what", "whatever", "when", "where", "whereas", "whether", "which", "while",
-    "whilst", "who", "whom", "whose", "why", "will", "with", "within", "without", "would",
-    "yet", "you", "your", "yours", "yourself", "yourselves",
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "again",
+    "against",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "always",
+    "am",
+    "amid",
+    "amidst",
+    "among",
+    "amongst",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "behind",
+    "being",
+    "below",
+    "beneath",
+    "beside",
+    "besides",
+    "between",
+    "beyond",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "down",
+    "during",
+    "each",
+    "either",
+    "even",
+    "ever",
+    "every",
+    "except",
+    "few",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hence",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "indeed",
+    "inside",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "like",
+    "many",
+    "may",
+    "me",
+    "might",
+    "mine",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "near",
+    "neither",
+    "never",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "often",
+    "on",
+    "once",
+    "one",
+    "only",
+    "onto",
+    "or",
+    "other",
+    "ought",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "per",
+    "quite",
+    "rather",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "throughout",
+    "thus",
+    "till",
+    "to",
+    "too",
+    "toward",
+    "towards",
+    "under",
+    "unless",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "whatever",
+    "when",
+    "where",
+    "whereas",
+    "whether",
+    "which",
+    "while",
+    "whilst",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
 ];
 
 /// Function words that are never flagged (a spinner rarely changes them, and the model's view
@@ -479,7 +684,12 @@ mod tests {
         let text = "Installation\n\nRun the tool now. It works";
         let doc = Document::new(text);
         let f = fragments(&doc);
-        let word = |w: &str| doc.tokens.iter().position(|t| doc.orig_text(t) == w).unwrap();
+        let word = |w: &str| {
+            doc.tokens
+                .iter()
+                .position(|t| doc.orig_text(t) == w)
+                .unwrap()
+        };
         assert!(f[word("Installation")]);
         assert!(!f[word("tool")]);
         assert!(f[word("works")]);
@@ -491,20 +701,27 @@ mod tests {
         );
         let doc = Document::with_markup(text, m.masked, &m.breaks);
         let a = after_mask(&doc);
-        let to2 = doc.tokens.iter().rposition(|t| doc.orig_text(t) == "to").unwrap();
+        let to2 = doc
+            .tokens
+            .iter()
+            .rposition(|t| doc.orig_text(t) == "to")
+            .unwrap();
         assert!(a[to2], "the word after inline code follows a mask");
         assert!(!a[word_in(&doc, "Set")]);
     }
 
     fn word_in(doc: &Document, w: &str) -> usize {
-        doc.tokens.iter().position(|t| doc.orig_text(t) == w).unwrap()
+        doc.tokens
+            .iter()
+            .position(|t| doc.orig_text(t) == w)
+            .unwrap()
     }
 
     /// The reported verdicts of `text`: (flagged text, suggestion).
     fn flagged(text: &str) -> Vec<(String, String)> {
         judgements(&Document::new(text))
             .into_iter()
-            .filter(|j| j.confidence >= tune::REPORT)
+            .filter(|j| j.confidence >= 0.46)
             .map(|j| (text[j.start..j.end].to_string(), j.suggestion))
             .collect()
     }

@@ -174,8 +174,7 @@ impl NgramSwap {
             candidate_in_doc: ctx.count(cand) > 0,
             obs_closed: last == j && closed_class(obs),
             cand_closed: closed_class(cand),
-            near_markup: slots[j].after_mask
-                || slots.get(last + 1).is_some_and(|s| s.after_mask),
+            near_markup: slots[j].after_mask || slots.get(last + 1).is_some_and(|s| s.after_mask),
             fragment: slots[j].fragment,
         }
     }
@@ -189,6 +188,7 @@ impl Verdict {
             first,
             last,
             confidence: features.confidence(),
+            evidence: features.evidence(),
             judgement,
             features,
         }
