@@ -276,6 +276,16 @@ impl Checker {
         &self.table
     }
 
+    /// The severity this checker reports a rule at (its own, or the builder's override); a
+    /// finding of a confidence band below the warning bar is reported lower (`info`).
+    pub fn severity_of(&self, id: &str) -> Option<Severity> {
+        self.table
+            .rules
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| self.severity[i])
+    }
+
     /// Is the rule at this index enabled?
     pub fn is_enabled(&self, index: usize) -> bool {
         self.enabled[index]
@@ -408,11 +418,25 @@ impl Checker {
             }
             kept.push(h);
         }
+        // Document evidence: a hit that needs it is a warning only beside another warning
+        // that stands on its own (a glued word in a spun article, not in a clean novel).
+        let severity = |h: &Hit| {
+            h.severity_cap
+                .map_or(self.severity[h.rule], |c| c.min(self.severity[h.rule]))
+        };
+        let evidence = kept
+            .iter()
+            .any(|h| !h.needs_evidence && severity(h) >= Severity::Warning);
         // Findings are sorted by start: columns are counted incrementally, so a document that
         // is one huge line costs linear time, not a scan from the line start per finding.
         let mut cursor = text::LineCursor::new(doc);
         kept.into_iter()
             .map(|h| {
+                let severity = if h.needs_evidence && !evidence {
+                    severity(&h).min(Severity::Info)
+                } else {
+                    severity(&h)
+                };
                 let rule = &self.table.rules[h.rule];
                 let text = doc.orig[h.start..h.end].to_string();
                 let (line, column) = cursor.line_col(h.start);
@@ -423,7 +447,7 @@ impl Checker {
                 Finding {
                     rule: rule.id.clone(),
                     category: rule.category,
-                    severity: self.severity[h.rule],
+                    severity,
                     start: h.start,
                     end: h.end,
                     line,
