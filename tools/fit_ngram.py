@@ -46,6 +46,7 @@ BINS = 14
 PSEUDO = 5.0
 RATES = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 REPORT = 0.5
+POOL_PENALTY = None
 
 
 def load(paths):
@@ -187,6 +188,11 @@ class Model:
                         [(float(c[i + k]), d["judged"][i + k]["swap"]) for k in range(judged)]))
             i += judged
         pooled = sum(l for l, _, _ in own) / n
+        if POOL_PENALTY is not None:
+            # Every word of the document at one rate, less a cost per section (a miscalibration
+            # of D adds up with length; a spun document's evidence grows faster).
+            joint = self.profile(np.concatenate(all_r) if all_r else np.zeros(0), all_u)
+            pooled = max(pooled, joint[0] - POOL_PENALTY * n)
         return [(max(l - math.log(n), pooled), r, ws) for l, r, ws in own]
 
     def strongest(self, d):
@@ -274,10 +280,13 @@ def main():
                     help="swap rates a section is tried at (tune::RATES)")
     ap.add_argument("--report", type=float, default=REPORT,
                     help="posterior at which a word is reported (tune::REPORT_POSTERIOR)")
+    ap.add_argument("--pool-penalty", type=float, default=None,
+                    help="also pool all words of a document, less this much evidence per section")
     ap.add_argument("--skip-held-out", action="store_true", help="fit once, on everything")
     args = ap.parse_args()
     RATES[:] = args.rates
     globals()["REPORT"] = args.report
+    globals()["POOL_PENALTY"] = args.pool_penalty
     docs = load(args.dumps)
     names = next(list(w["features"]) for d in docs for w in d["judged"])
     train = [d for d in docs if half(d) == 0]

@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod hostile_inputs;
 mod lint;
 mod properties;
+mod quotes;
 mod rule_examples;
 mod rule_packs;
 mod sarif;

@@ -98,65 +98,65 @@ features! {
 
 /// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
 pub const WEIGHTS: Features = Features {
-    obs_attest_3: -0.0841,
-    obs_attest_4: -0.2226,
-    obs_attest_5_plus: -0.0132,
-    attest_gain: 0.0188,
-    context_gain: 0.1168,
-    unigram_gain: -0.0456,
-    log_synset: -0.0543,
-    obs_unigram: 0.4673,
-    log_obs_neighbours: 0.0291,
-    log_odds: 0.5737,
-    first_pass_posterior: 0.5290,
-    thesauri: 0.8749,
-    inflection: 1.0948,
-    obs_rare: 0.1608,
-    via_inflection: -0.3380,
-    obs_out_of_model: 0.6490,
-    phrase: 1.8876,
-    log_repeats: -1.7090,
-    candidate_in_doc: -0.0309,
-    obs_closed_class: -1.0638,
-    candidate_closed_class: -0.2137,
+    obs_attest_3: -0.0842,
+    obs_attest_4: -0.2176,
+    obs_attest_5_plus: -0.0188,
+    attest_gain: 0.0190,
+    context_gain: 0.1151,
+    unigram_gain: -0.0447,
+    log_synset: -0.0491,
+    obs_unigram: 0.4656,
+    log_obs_neighbours: 0.0362,
+    log_odds: 0.5749,
+    first_pass_posterior: 0.5257,
+    thesauri: 0.8741,
+    inflection: 1.0955,
+    obs_rare: 0.1566,
+    via_inflection: -0.3357,
+    obs_out_of_model: 0.6399,
+    phrase: 1.8926,
+    log_repeats: -1.7024,
+    candidate_in_doc: -0.0343,
+    obs_closed_class: -1.0670,
+    candidate_closed_class: -0.2142,
     near_markup: 0.0000,
-    fragment: -0.3616,
+    fragment: -0.3502,
 };
 
 /// The intercept of the calibration.
-pub const INTERCEPT: f32 = 0.2932;
+pub const INTERCEPT: f32 = 0.2605;
 
 /// The weights of the evidence score, by feature (fitted by `tools/fit_ngram.py`): a
 /// logistic model trained to tell swapped words from the words of clean text of several
 /// genres, what the document model weighs (see [`super::document`]).
 pub const EVIDENCE_WEIGHTS: Features = Features {
-    obs_attest_3: 0.0527,
-    obs_attest_4: 0.0221,
-    obs_attest_5_plus: 0.2358,
-    attest_gain: 0.0713,
-    context_gain: 0.0849,
-    unigram_gain: 0.0706,
-    log_synset: -0.1017,
-    obs_unigram: 0.6310,
-    log_obs_neighbours: -0.2135,
-    log_odds: 0.5413,
-    first_pass_posterior: 0.5516,
-    thesauri: 0.7271,
-    inflection: 1.2196,
-    obs_rare: -0.0124,
-    via_inflection: -0.4538,
-    obs_out_of_model: 0.6679,
-    phrase: 2.6368,
-    log_repeats: -3.7912,
-    candidate_in_doc: -0.8279,
-    obs_closed_class: -0.7239,
-    candidate_closed_class: -0.0975,
-    near_markup: -2.0854,
-    fragment: -1.9667,
+    obs_attest_3: 0.0463,
+    obs_attest_4: 0.0178,
+    obs_attest_5_plus: 0.2232,
+    attest_gain: 0.0664,
+    context_gain: 0.0837,
+    unigram_gain: 0.0776,
+    log_synset: -0.0909,
+    obs_unigram: 0.6353,
+    log_obs_neighbours: -0.2068,
+    log_odds: 0.5407,
+    first_pass_posterior: 0.5357,
+    thesauri: 0.7262,
+    inflection: 1.2230,
+    obs_rare: -0.0133,
+    via_inflection: -0.4443,
+    obs_out_of_model: 0.6694,
+    phrase: 2.6430,
+    log_repeats: -3.7904,
+    candidate_in_doc: -0.8662,
+    obs_closed_class: -0.7166,
+    candidate_closed_class: -0.0830,
+    near_markup: -2.0572,
+    fragment: -1.9291,
 };
 
 /// The intercept of the evidence score.
-pub const EVIDENCE_INTERCEPT: f32 = 3.7484;
+pub const EVIDENCE_INTERCEPT: f32 = 3.7353;
 
 impl Features {
     /// The features of a judgement; `p1`: the first pass's posterior for the same word; `c`:

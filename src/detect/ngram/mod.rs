@@ -532,7 +532,7 @@ impl NgramSwap {
         let fragment = fragments(doc);
         let after_mask = after_mask(doc);
         let mut run: Vec<Slot> = Vec::new();
-        let mut in_quote = false;
+        let quoted = quoted_mask(doc);
         let cut = |run: &mut Vec<Slot>| {
             if let Some(last) = run.last_mut() {
                 last.cut_after = true;
@@ -545,16 +545,10 @@ impl NgramSwap {
                 self.score_run(doc, &ctx, &run, emit);
                 run.clear();
             }
-            if boundary && t.breaks_before >= 2 {
-                in_quote = false;
-            }
             match t.kind {
                 TokenKind::Word => {}
                 TokenKind::Punct => {
                     let p = doc.norm_text(t);
-                    if p == "\"" {
-                        in_quote = !in_quote;
-                    }
                     // Commas and the like are invisible to the model (trained on speech);
                     // brackets, colons and dashes start a new run.
                     if matches!(p, "(" | ")" | "[" | "]" | ":" | ";" | "-" | "/" | "\"")
@@ -582,7 +576,7 @@ impl NgramSwap {
             let id = lex.id(w).filter(|&id| {
                 lex.in_lm(id)
                     || (t.case == Case::Lower
-                        && !in_quote
+                        && !quoted[i]
                         && lex.in_dict(id)
                         && lex.degree(id) > 0
                         && !lex
@@ -603,7 +597,7 @@ impl NgramSwap {
                 _ => true,
             };
             let eligible = !name_like
-                && !in_quote
+                && !quoted[i]
                 && w.len() >= 2
                 && !NEVER.contains(&w)
                 && !w.contains(['\'', '.']);
@@ -614,7 +608,7 @@ impl NgramSwap {
                 token: i,
                 id,
                 eligible,
-                prose: !name_like && !in_quote,
+                prose: !name_like && !quoted[i],
                 cut_after: false,
                 after_mask: after_mask[i],
                 fragment: fragment[i],
@@ -626,6 +620,36 @@ impl NgramSwap {
         eligible_tokens
     }
 }
+
+/// Which tokens are inside quotation marks: marks are paired in order within a paragraph, and
+/// a pair more than [`MAX_QUOTE_WORDS`] words apart is not a quotation. An unpaired mark (a
+/// lost closing quote, common in scraped text) quotes nothing, so it cannot mute the rest of
+/// a one-line article.
+fn quoted_mask(doc: &Document) -> Vec<bool> {
+    let mut mask = vec![false; doc.tokens.len()];
+    let mut open: Option<(usize, usize)> = None;
+    let mut words = 0usize;
+    for (i, t) in doc.tokens.iter().enumerate() {
+        if t.breaks_before >= 2 {
+            open = None;
+        }
+        match t.kind {
+            TokenKind::Word => words += 1,
+            TokenKind::Punct if doc.norm_text(t) == "\"" => match open.take() {
+                Some((o, w0)) if words - w0 <= MAX_QUOTE_WORDS => {
+                    mask[o..=i].iter_mut().for_each(|m| *m = true);
+                }
+                // Too far apart, or none open: this mark opens.
+                _ => open = Some((i, words)),
+            },
+            _ => {}
+        }
+    }
+    mask
+}
+
+/// The longest quotation, in words (see [`quoted_mask`]).
+const MAX_QUOTE_WORDS: usize = 120;
 
 /// For each token: does its sentence fail to end like one (no `.`, `!`, `?`, `:`, `;` or
 /// closing quote after its last word)? Headings, list items and table cells are such fragments.

@@ -32,49 +32,49 @@ pub const CORRECT: f32 = 0.5;
 /// `ln D(e)` at knots of the evidence score `e`: how much likelier a score is on a swapped
 /// word than on a word of clean text (linear in between, flat outside).
 pub const DOC_RATIO_KNOTS: [(f32, f32); 14] = [
-    (0.2834, -1.8975),
-    (0.4617, 0.2572),
-    (0.5655, 0.6525),
-    (0.6370, 1.0328),
-    (0.6927, 1.3339),
-    (0.7411, 1.5175),
-    (0.7879, 1.8271),
-    (0.8289, 2.1170),
-    (0.8635, 2.4304),
-    (0.8991, 2.8699),
-    (0.9281, 3.4508),
-    (0.9522, 4.1108),
-    (0.9745, 5.0907),
-    (0.9915, 6.7828),
+    (0.2830, -1.8862),
+    (0.4587, 0.2723),
+    (0.5641, 0.6559),
+    (0.6353, 1.0367),
+    (0.6911, 1.3157),
+    (0.7397, 1.5292),
+    (0.7857, 1.8063),
+    (0.8261, 2.1150),
+    (0.8613, 2.4282),
+    (0.8971, 2.8391),
+    (0.9261, 3.4156),
+    (0.9509, 4.0701),
+    (0.9735, 5.0194),
+    (0.9912, 6.7150),
 ];
 /// `D` of an eligible word the judge did not weigh (every window around it attested).
-pub const DOC_RATIO_UNJUDGED: f32 = 0.4041;
+pub const DOC_RATIO_UNJUDGED: f32 = 0.4000;
 /// `ln W(c)` at knots of the confidence `c`: how much likelier a confidence is on a swapped
 /// word than on another word of the same spun text.
 pub const WORD_RATIO_KNOTS: [(f32, f32); 14] = [
-    (0.0682, -1.6824),
-    (0.1172, -0.8939),
-    (0.1578, -0.4447),
-    (0.1974, -0.2310),
-    (0.2424, 0.0715),
-    (0.2942, 0.3249),
-    (0.3519, 0.5663),
-    (0.4184, 0.9146),
-    (0.4903, 1.2772),
-    (0.5743, 1.5719),
-    (0.6638, 2.1803),
-    (0.7493, 2.5973),
-    (0.8398, 3.1450),
-    (0.9272, 3.7190),
+    (0.0684, -1.6830),
+    (0.1172, -0.8873),
+    (0.1570, -0.4451),
+    (0.1968, -0.2284),
+    (0.2413, 0.0648),
+    (0.2928, 0.3331),
+    (0.3499, 0.5578),
+    (0.4165, 0.9124),
+    (0.4879, 1.2907),
+    (0.5712, 1.5528),
+    (0.6601, 2.1717),
+    (0.7467, 2.5780),
+    (0.8372, 3.1470),
+    (0.9262, 3.7107),
 ];
 /// The swap rates a section is tried at.
 pub const RATES: [f32; 6] = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3];
 /// Eligible words per section (at least; a paragraph is never split).
 pub const SECTION_WORDS: usize = 150;
 /// Calibration of a section's posterior: `σ(SPUN_INTERCEPT + SPUN_SLOPE · max(L − ln n, L_doc))`.
-pub const SPUN_INTERCEPT: f32 = -5.9518;
+pub const SPUN_INTERCEPT: f32 = -5.7462;
 /// See [`SPUN_INTERCEPT`].
-pub const SPUN_SLOPE: f32 = 0.2900;
+pub const SPUN_SLOPE: f32 = 0.2933;
 /// A word's posterior at which it is reported.
 pub const REPORT_POSTERIOR: f32 = 0.5;
 /// A word's posterior below which it adds nothing to the score.
