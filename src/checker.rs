@@ -6,7 +6,10 @@ use crate::detect::{self, Detector};
 use crate::finding::{Category, Finding, Hit, Severity};
 use crate::rules::{self, PackError, PackFiles, Rule, RuleTable};
 use crate::text::{self, Document};
-use crate::{budget, lang, report, score, Report, NOT_ENGLISH, TRUNCATED_FINDINGS, TRUNCATED_TIME};
+use crate::{
+    budget, lang, report, score, Report, NOT_ENGLISH, STATISTICAL_PREFIX, TRUNCATED_FINDINGS,
+    TRUNCATED_TIME,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -304,6 +307,16 @@ impl Checker {
         errors
     }
 
+    /// The severity this checker reports a rule at (its own, or the builder's override); a
+    /// finding of a confidence band below the warning bar is reported lower (`info`).
+    pub fn severity_of(&self, id: &str) -> Option<Severity> {
+        self.table
+            .rules
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| self.severity[i])
+    }
+
     /// Check plain text.
     pub fn check(&self, text: &str) -> Report {
         self.check_document(&Document::new(text))
@@ -392,6 +405,7 @@ impl Checker {
             findings.iter().map(score::penalty).sum::<f64>() + evidence + rest.unwrap_or(0.0);
         let truncated = truncated.or_else(|| rest.map(|_| TRUNCATED_FINDINGS.to_string()));
         let score = score::score_from_penalty(words, penalty);
+        quiet_statistical(score, &mut findings);
         let translated_from = if english {
             lang::translation(doc, &findings)
         } else {
@@ -469,12 +483,26 @@ impl Checker {
                 .sum();
             kept.truncate(n);
         }
+        // Document evidence: a hit that needs it is a warning only beside another warning
+        // that stands on its own (a glued word in a spun article, not in a clean novel).
+        let severity = |h: &Hit| {
+            h.severity_cap
+                .map_or(self.severity[h.rule], |c| c.min(self.severity[h.rule]))
+        };
+        let evidence = kept
+            .iter()
+            .any(|h| !h.needs_evidence && severity(h) >= Severity::Warning);
         // Findings are sorted by start: columns are counted incrementally, so a document that
         // is one huge line costs linear time, not a scan from the line start per finding.
         let mut cursor = text::LineCursor::new(doc);
         let findings = kept
             .into_iter()
             .map(|h| {
+                let severity = if h.needs_evidence && !evidence {
+                    severity(&h).min(Severity::Info)
+                } else {
+                    severity(&h)
+                };
                 let rule = &self.table.rules[h.rule];
                 let text = doc.orig[h.start..h.end].to_string();
                 let (line, column) = cursor.line_col(h.start);
@@ -485,7 +513,7 @@ impl Checker {
                 Finding {
                     rule: rule.id.clone(),
                     category: rule.category,
-                    severity: self.severity[h.rule],
+                    severity,
                     start: h.start,
                     end: h.end,
                     line,
@@ -505,4 +533,41 @@ impl Checker {
 /// A finding's confidence: rounded to 3 decimals.
 fn round3(c: f64) -> f64 {
     (c * 1000.0).round() / 1000.0
+}
+
+/// The score and the findings tell one story: in a document scored [`score::CLEAN`] or better
+/// a statistical rule's findings are hints (`info`), never warnings.
+fn quiet_statistical(score: f64, findings: &mut [Finding]) {
+    if score < score::CLEAN {
+        return;
+    }
+    for f in findings {
+        if f.rule.starts_with(STATISTICAL_PREFIX) && f.severity > Severity::Info {
+            f.severity = Severity::Info;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistical_findings_are_hints_in_a_document_scored_clean() {
+        let checker = Checker::builder().build().unwrap();
+        let mut r = checker.check("He spoke in no unpredictable terms, and thatRussia knew it.");
+        assert!(r.findings.len() >= 2, "{:?}", r.findings);
+        for f in &mut r.findings {
+            f.severity = Severity::Warning;
+        }
+        r.findings[0].rule = "ngram.swap".into();
+        let mut low = r.findings.clone();
+        quiet_statistical(score::CLEAN - 0.1, &mut low);
+        assert_eq!(low, r.findings);
+        quiet_statistical(score::CLEAN, &mut r.findings);
+        assert_eq!(r.findings[0].severity, Severity::Info);
+        assert!(r.findings[1..]
+            .iter()
+            .all(|f| f.severity == Severity::Warning));
+    }
 }

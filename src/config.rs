@@ -751,10 +751,23 @@ impl Effective {
     /// Drop findings of rules switched off here, apply severity overrides and the allow-list.
     /// (The score is not recomputed; [`Effective::check`] scores what remains.)
     pub fn apply(&self, findings: &mut Vec<Finding>, text: &str) {
+        self.apply_with(findings, text, &|_| None);
+    }
+
+    /// [`Effective::apply`], knowing the severity each rule was checked at (`checked_at`): a
+    /// finding below it is of a confidence band under the warning bar, and a severity
+    /// override never raises it above `info`.
+    pub(crate) fn apply_with(
+        &self,
+        findings: &mut Vec<Finding>,
+        text: &str,
+        checked_at: &dyn Fn(&str) -> Option<Severity>,
+    ) {
         findings.retain(|f| self.rule_on(&f.rule, f.category));
         for f in findings.iter_mut() {
             if let Some(RuleSetting::Severity(s)) = self.rules.get(&f.rule) {
-                f.severity = *s;
+                let capped = checked_at(&f.rule).is_some_and(|c| f.severity < c);
+                f.severity = if capped { f.severity.min(*s) } else { *s };
             }
         }
         if !self.allow.is_empty() && !findings.is_empty() {

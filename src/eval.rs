@@ -313,6 +313,111 @@ pub fn feature_rows(rec: &Record) -> Vec<FeatureRow> {
     rows
 }
 
+/// One word `ngram.swap` judged, in a [`DocRow`].
+#[derive(Debug, Clone, Serialize)]
+pub struct DocWord {
+    /// The judged word and the detector's verdict (first-stage confidence and features).
+    #[serde(flatten)]
+    pub judgement: crate::detect::WordJudgement,
+    /// The word overlaps a labelled swap.
+    pub swap: bool,
+}
+
+/// One document as `ngram.swap` saw it, labelled: a row of `unspun eval --dump-doc`, the
+/// input of `tools/fit_ngram.py` (the word calibration and the document model).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocRow {
+    /// Record id (with `/spun` or `/original`) or file path.
+    pub id: String,
+    /// `spun:SPINNER`, `original` or `clean:GENRE`.
+    pub set: String,
+    /// 1 for a spun text, 0 for a clean one.
+    pub label: u8,
+    /// Words in the document.
+    pub words: usize,
+    /// Byte spans of the eligible words (judged or not).
+    pub eligible: Vec<(usize, usize)>,
+    /// The judged words, in text order.
+    pub judged: Vec<DocWord>,
+    /// The document's sections: (eligible words, judged words) of each, in order.
+    pub sections: Vec<(usize, usize)>,
+    /// Byte spans of the labelled swaps.
+    pub swaps: Vec<(usize, usize)>,
+}
+
+/// The [`DocRow`] of a text: `swaps` are byte spans of its labelled swaps (none for clean
+/// text); markup is read as `check` reads it.
+pub fn doc_row(
+    id: String,
+    set: String,
+    text: &str,
+    format: crate::text::markup::Format,
+    swaps: &[Range<usize>],
+) -> DocRow {
+    let m = crate::text::markup::extract(text, format, Default::default());
+    let doc = Document::with_markup(text, m.masked, &m.breaks);
+    let dj = crate::detect::ngram_document_judgement(&doc);
+    let mut sections: Vec<(usize, usize)> = dj
+        .assessment
+        .sections
+        .iter()
+        .map(|s| (s.eligible, 0))
+        .collect();
+    for &(_, si) in &dj.assessment.words {
+        sections[si].1 += 1;
+    }
+    let judged = dj
+        .words
+        .into_iter()
+        .map(|j| {
+            let span = j.start..j.end;
+            DocWord {
+                swap: swaps.iter().any(|s| overlaps(&span, s)),
+                judgement: j,
+            }
+        })
+        .collect();
+    DocRow {
+        id,
+        label: u8::from(!swaps.is_empty() || set.starts_with("spun")),
+        set,
+        words: doc.word_count(),
+        eligible: dj
+            .eligible
+            .iter()
+            .map(|&t| {
+                let r = doc.orig_span(&doc.tokens[t]);
+                (r.start, r.end)
+            })
+            .collect(),
+        judged,
+        sections,
+        swaps: swaps.iter().map(|r| (r.start, r.end)).collect(),
+    }
+}
+
+/// The two [`DocRow`]s of a labelled record: its spun text and its original.
+pub fn doc_rows(rec: &Record) -> [DocRow; 2] {
+    let plain = crate::text::markup::Format::Plain;
+    let swaps: Vec<Range<usize>> = rec.swaps.iter().map(|c| c.start..c.end).collect();
+    [
+        doc_row(
+            format!("{}/spun", rec.id),
+            format!("spun:{}", rec.spinner),
+            &rec.spun,
+            plain,
+            &swaps,
+        ),
+        doc_row(
+            format!("{}/original", rec.id),
+            "original".into(),
+            &rec.original,
+            plain,
+            &[],
+        ),
+    ]
+}
+
 /// Lower case with white space runs collapsed and trimmed: how suggestions are compared.
 pub fn fold_for_compare(s: &str) -> String {
     s.split_whitespace()

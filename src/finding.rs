@@ -139,6 +139,14 @@ pub struct Hit {
     /// Evidence for the document score only, not reported as a finding (a weak signal that
     /// still tells a spun document from a clean one).
     pub evidence_only: bool,
+    /// The highest severity this hit may be reported at: a confidence band of a rule whose
+    /// measured precision is below the warning bar is reported as `info` (README, "Precision
+    /// of the rules"). `None`: the rule's severity.
+    pub severity_cap: Option<Severity>,
+    /// A weak suspicion on its own: reported at its severity only when the document holds
+    /// another finding at `warning` or above that does not need evidence itself, else as
+    /// `info` (document evidence before word verdicts, README "Precision of the rules").
+    pub needs_evidence: bool,
 }
 
 impl Hit {
@@ -152,7 +160,32 @@ impl Hit {
             message: None,
             confidence,
             evidence_only: false,
+            severity_cap: None,
+            needs_evidence: false,
         }
+    }
+
+    /// Mark this hit as a suspicion that is a warning only in a document with other evidence
+    /// of damage (see [`Hit::needs_evidence`]).
+    pub fn needs_evidence(mut self) -> Hit {
+        self.needs_evidence = true;
+        self
+    }
+
+    /// Report this hit as `info` at most when its confidence is below `min_confidence`: the
+    /// rule's bands below that measured under the warning bar (precision 0.9).
+    pub fn warn_from(self, min_confidence: f64) -> Hit {
+        if self.confidence < min_confidence {
+            self.at_most(Severity::Info)
+        } else {
+            self
+        }
+    }
+
+    /// Report this hit at `cap` at most (a low-precision confidence band).
+    pub fn at_most(mut self, cap: Severity) -> Hit {
+        self.severity_cap = Some(cap);
+        self
     }
 
     /// Set the suggestion.

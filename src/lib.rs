@@ -118,6 +118,9 @@ pub const NOT_ENGLISH: &str = "not English";
 
 /// The value of [`Report::truncated`] when the time budget ran out.
 pub const TRUNCATED_TIME: &str = "time budget";
+/// Rule ids of the statistical rules (judged from a language model rather than listed): in a
+/// document scored [`score::CLEAN`] or better their findings are `info`.
+pub const STATISTICAL_PREFIX: &str = "ngram.";
 /// The value of [`Report::truncated`] when only the first part of a document was checked.
 pub const TRUNCATED_SIZE: &str = "max-doc-bytes";
 /// The value of [`Report::truncated`] when the whole document was checked but only the first

@@ -13,6 +13,10 @@
 
 use crate::finding::{Category, Finding, Severity};
 
+/// A score at or above this reads as clean: statistical rules report no warning in such a
+/// document (their findings there are `info`).
+pub const CLEAN: f64 = 90.0;
+
 /// Words added to the length, so short texts are judged with a prior of cleanliness.
 pub const PRIOR_WORDS: f64 = 150.0;
 /// Weighted findings per 1000 words at which the score is 100/e.

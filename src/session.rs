@@ -691,7 +691,7 @@ pub(crate) fn run(
         budget,
         &|r| eff.rule_on(&r.id, r.category),
         &mut |findings| {
-            eff.apply(findings, text);
+            eff.apply_with(findings, text, &|id| checker.severity_of(id));
             unused = crate::suppress::apply(findings, text, format, &doc, &code);
         },
     );

@@ -34,6 +34,14 @@ F_IN_LM, F_IN_DICT, F_NAME_ONLY, F_IS_WORD = 1, 2, 4, 8
 ID_BITS = 20            # ids < 2^20 everywhere
 MAX_NEIGHBOURS = 200
 PHRASE_MAX_CANDS = 16     # single-word candidates kept per multi-word lemma
+CLASS_EXEMPLARS = 12      # most frequent members of a name class that stand in for a rare one
+# Name classes (classes.txt): a WordNet instance whose hypernyms reach one of these synsets
+# belongs to the class; the first class in this order wins for an instance under several.
+NAME_CLASSES = [
+    ('city', ('08524735', '08540903')),          # city, metropolis, urban center
+    ('country', ('08544813', '08168978')),       # country, state, land; nation
+    ('province', ('08654360',)),                 # state, province
+]
 Q_LEVELS = 4096         # 12-bit codebooks for n-gram probs/backoffs
 BI_FP_BITS, TRI_FP_BITS, WORD_FP_BITS = 24, 28, 44
 # log10 = logmath value * log10(1.0001): sphinxbase stores log-base-1.0001 floats.
@@ -344,6 +352,79 @@ def parse_wordnet_data(path):
         yield ss_type, lemmas, sims, off
 
 
+def parse_noun_instances(path):
+    """Hypernym graph of the noun synsets: ({offset: [hypernym and instance-hypernym offsets]},
+    {offset: [lemmas as written]} for the synsets that are instances)."""
+    up, inst = {}, {}
+    for line in read_lines(path):
+        if not line or line.startswith('  '):
+            continue
+        parts = line.split(' | ')[0].split()
+        off, wcnt = parts[0], int(parts[3], 16)
+        lemmas = [parts[4 + 2 * k] for k in range(wcnt)]
+        i = 4 + 2 * wcnt
+        pcnt = int(parts[i])
+        i += 1
+        hyper, is_inst = [], False
+        for _ in range(pcnt):
+            sym, tgt = parts[i], parts[i + 1]
+            if sym in ('@', '@i'):
+                hyper.append(tgt)
+            is_inst |= sym == '@i'
+            i += 4
+        up[off] = hyper
+        if is_inst:
+            inst[off] = lemmas
+    return up, inst
+
+
+def name_classes(wn, lm_index, lm_uni, common_lower):
+    """Place-name classes of the LM vocabulary (classes.txt): for each class its most frequent
+    members (the exemplars that stand in for a rare name of the class), then every member.
+    A member is a one-word WordNet instance lemma written with a capital that the LM knows and
+    that is not also a common lower-case word ("Nice", "Reading" are left out)."""
+    up, inst = parse_noun_instances(os.path.join(wn, 'data.noun'))
+    anchors = [(name, set(offs)) for name, offs in NAME_CLASSES]
+    votes = {}
+    for off, lemmas in sorted(inst.items()):
+        seen, stack, cls = set(), [off], None
+        while stack and cls is None:
+            x = stack.pop()
+            for h in up.get(x, ()):
+                if h not in seen:
+                    seen.add(h)
+                    stack.append(h)
+        for name, offs in anchors:
+            if seen & offs:
+                cls = name
+                break
+        if cls is None:
+            continue
+        for lem in lemmas:
+            w = lem.lower()
+            # Title-case names of 3 letters or more: not abbreviations ("OK", "DE"), not
+            # common words ("Nice"), not words the LM does not know.
+            if ('_' in lem or len(lem) < 3 or not lem[:1].isupper() or not lem[1:].islower()
+                    or w not in lm_index or w in common_lower):
+                continue
+            votes.setdefault(w, {}).setdefault(cls, 0)
+            votes[w][cls] += 1
+    # A name of several classes ("Washington": city, province) takes the first in
+    # NAME_CLASSES order.
+    order = [n for n, _ in NAME_CLASSES]
+    member = {w: min(v, key=order.index) for w, v in votes.items()}
+    lines = []
+    for name, _ in NAME_CLASSES:
+        ws = sorted((w for w, c in member.items() if c == name),
+                    key=lambda w: (-float(lm_uni[lm_index[w]]), w))
+        lines.append('%s\t%s\n' % (name, ' '.join(ws[:CLASS_EXEMPLARS])))
+    lines.append('\n')
+    for w in sorted(member):
+        lines.append('%s\t%s\n' % (w, member[w]))
+    log("name classes: %d members in %d classes" % (len(member), len(NAME_CLASSES)))
+    return ''.join(lines).encode()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--root', required=True)
@@ -527,6 +608,8 @@ def main():
         cands = sorted(phrase_cands[ph], key=lambda w: (-float(lm['uni_p'][lm_index[w]]), w))
         phrase_lines.append('%s\t%s\n' % (ph, ' '.join(cands[:PHRASE_MAX_CANDS])))
     phrases_txt = ''.join(phrase_lines).encode()
+    common_lower = {w for w, forms in dict_forms.items() if w in forms}
+    classes_txt = name_classes(wn, lm_index, lm['uni_p'], common_lower)
     log("phrases: %d multi-word lemmas with single-word synonyms" % len(phrase_lines))
 
     # inflections: lemma -> {tag: set(forms)} restricted to vocab
@@ -630,6 +713,7 @@ def main():
         'trigram.bin': trigram_bin,
         'thesaurus.bin': thesaurus_bin,
         'phrases.txt': phrases_txt,
+        'classes.txt': classes_txt,
     }
     meta = [
         ('format', FORMAT_VERSION),

@@ -1,52 +1,78 @@
 #!/usr/bin/env python3
-"""Fit the calibration of `ngram.swap` (`WEIGHTS` and `INTERCEPT` in src/detect/ngram/features.rs).
+"""Fit ngram.swap: its two word scores and its document model.
 
-    cargo run --release -- eval ../shared/eval/dev.jsonl --dump-features /tmp/feat.jsonl
-    python3 tools/fit_ngram.py /tmp/feat.jsonl
+    unspun eval SPUN.jsonl --dump-doc a.jsonl             # labelled spun texts + originals
+    unspun eval --clean bench-data/clean/dev --dump-doc b.jsonl   # clean text, by genre
+    tools/fit_ngram.py a.jsonl b.jsonl [...] [--target-fp 0.02]
 
-Every word the detector judges is a row: its features, a JSON object keyed by feature name (see
-`Features` in src/detect/ngram/features.rs), and whether it overlaps a labelled swap (words of
-the originals are all negatives). The calibration is a logistic regression with a small L2
-penalty, fitted by Newton's method (numpy only). It is first fitted on the records with an even
-number and measured on the odd ones (so the printed precision and recall are held out), then
-refitted on all rows; the refit's constants are printed in Rust syntax, the weights by feature
-name, to replace `WEIGHTS` and `INTERCEPT`. A feature added to `Features` is picked up by name.
-Only these few numbers are learnt from the labelled data: no phrase or word of it ends up in
-the repository.
+Each input line is one document as the detector saw it (`DocRow` in src/eval.rs): its set
+(`spun:SPINNER`, `original`, `clean:GENRE`), its eligible words, every judged word with its
+calibration features (a JSON object keyed by feature name, see `Features` in
+src/detect/ngram/features.rs) and whether it overlaps a labelled swap, and its sections.
+
+What is fitted (numpy only, deterministic; see src/detect/ngram/document.rs):
+1. WEIGHTS / INTERCEPT, the confidence c: a logistic regression (small L2 penalty, Newton's
+   method) of "swapped" on the features, over the words of spun texts: is this word a swap,
+   given that its text is spun?
+2. EVIDENCE_WEIGHTS / EVIDENCE_INTERCEPT, the evidence e: the same model of the swapped words
+   of spun texts against every judged word of clean texts (originals and the clean corpora),
+   the two classes weighted equally: does this word look like a swap or like clean text?
+3. DOC_RATIO_KNOTS / DOC_RATIO_UNJUDGED: ln D(e), the likelihood ratio of an evidence score on
+   a swapped word against a word of clean text, from histograms (bins at quantiles of the
+   swapped words' scores, pseudo-counts, made non-decreasing); the last value is for eligible
+   words the judge did not weigh. WORD_RATIO_KNOTS: ln W(c), the same for the confidence, of
+   swapped words against the other words of spun texts.
+4. SPUN_INTERCEPT / SPUN_SLOPE: a logistic regression of "spun" on each document's strongest
+   section evidence max(L - ln n, mean L) (classes weighted equally), whose intercept is then lowered until
+   no clean set has more than --target-fp of its documents with a reported word (precision
+   first).
+
+Every document is first assigned to a half by a hash of its id (a record's spun text and its
+original go together); the constants are fitted on one half and the report shows the other
+half (held out), then everything is refitted on all documents and printed as Rust constants
+for features.rs and tune.rs. Only these numbers are learnt from the data: no word or phrase of
+it ends up in the repository.
 """
+import argparse
 import json
+import math
 import sys
+import zlib
 
 import numpy as np
 
 L2 = 1e-3
-THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+BINS = 14
+PSEUDO = 5.0
+RATES = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
+REPORT = 0.5
+POOL_PENALTY = None
 
 
-def load(path):
-    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
-    names = list(rows[0]["features"]) if rows else []
-    for r in rows:
-        if list(r["features"]) != names:
-            sys.exit(f"{path}: row {r['id']} has features {list(r['features'])}, not {names}")
-    X = np.array([[r["features"][n] for n in names] for r in rows], dtype=float)
-    y = np.array([r["label"] for r in rows], dtype=float)
-    spun = np.array([r["doc"] == "spun" for r in rows])
-    odd = np.array([int(r["id"].rsplit("-", 1)[-1]) % 2 == 1 for r in rows])
-    ok = np.array([r["suggestion_correct"] for r in rows])
-    return names, X, y, spun, odd, ok
+def load(paths):
+    docs = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            docs.extend(json.loads(line) for line in f if line.strip())
+    if not docs:
+        sys.exit("no documents")
+    return docs
 
 
-def fit(X, y):
-    """L2-penalised logistic regression by Newton's method; returns (w, b)."""
+def half(doc):
+    return zlib.crc32(doc["id"].rsplit("/", 1)[0].encode()) % 2
+
+
+def fit_logistic(X, y, w):
+    """Weighted L2-penalised logistic regression by Newton's method: (weights, intercept)."""
     A = np.column_stack([X, np.ones(len(X))])
     beta = np.zeros(A.shape[1])
-    reg = np.full(A.shape[1], L2 * len(X))
-    reg[-1] = 0.0  # no penalty on the intercept
+    reg = np.full(A.shape[1], L2 * w.sum())
+    reg[-1] = 0.0
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-(A @ beta)))
-        grad = A.T @ (p - y) + reg * beta
-        H = (A * (p * (1 - p))[:, None]).T @ A + np.diag(reg)
+        grad = A.T @ (w * (p - y)) + reg * beta
+        H = (A * (w * p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(len(beta))
         step = np.linalg.solve(H, grad)
         beta -= step
         if np.abs(step).max() < 1e-9:
@@ -54,38 +80,228 @@ def fit(X, y):
     return beta[:-1], beta[-1]
 
 
-def report(X, y, spun, ok, w, b):
-    """Precision, the share of judged swapped words found, suggestion accuracy (the true span
-    recall, over all labels, comes from `unspun eval` with the new constants)."""
-    labels = max(1.0, y[spun].sum())
-    p = 1.0 / (1.0 + np.exp(-(X @ w + b)))
-    for t in THRESHOLDS:
-        m = spun & (p >= t)
-        prec = y[m].mean() if m.any() else float("nan")
-        hits = (y[m] == 1).sum()
-        sugg = ok[m & (y == 1)].mean() if hits else float("nan")
-        print(f"  c >= {t:.2f}: findings {m.sum():6d}  P {prec:.3f}  "
-              f"found {hits / labels:.3f} of the judged swaps  sugg {sugg:.3f}")
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def isotonic(y, w):
+    """Weighted pool-adjacent-violators: the non-decreasing fit of y."""
+    blocks = []
+    for yi, wi in zip(y, w):
+        blocks.append([yi * wi, wi, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            a = blocks.pop()
+            blocks[-1][0] += a[0]
+            blocks[-1][1] += a[1]
+            blocks[-1][2] += a[2]
+    out = []
+    for s, wt, n in blocks:
+        out.extend([s / wt] * n)
+    return np.array(out)
+
+
+def ratio_knots(pos, neg, extra_pos=0.0, extra_neg=0.0):
+    """Knots (score, ln ratio) of pos over neg scores, and the ratio of the extra counts."""
+    qs = np.quantile(pos, np.linspace(0, 1, BINS + 1)[1:-1])
+    edges = np.concatenate([[0.0], np.unique(np.round(qs, 4)), [1.0]])
+    hp = np.histogram(pos, edges)[0] + PSEUDO
+    hn = np.histogram(neg, edges)[0] + PSEUDO
+    tp, tn = hp.sum() + extra_pos + PSEUDO, hn.sum() + extra_neg + PSEUDO
+    ln = np.log((hp / tp) / (hn / tn))
+    ln = isotonic(ln, 1.0 / (1.0 / hp + 1.0 / hn))
+    # Knots at the median score of the positives in each bin.
+    centres = [float(np.median(pos[(pos >= a) & (pos < b)])) if ((pos >= a) & (pos < b)).any()
+               else (a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
+    extra = math.log(((extra_pos + PSEUDO) / tp) / ((extra_neg + PSEUDO) / tn))
+    return list(zip(centres, ln)), extra
+
+
+def interp(knots, x):
+    xs = np.array([k[0] for k in knots])
+    ys = np.array([k[1] for k in knots])
+    return np.exp(np.interp(x, xs, ys))
+
+
+class Model:
+    """Everything fitted from a set of documents."""
+
+    def __init__(self, docs, names):
+        self.names = names
+        words = [(d, w) for d in docs for w in d["judged"]]
+        X = np.array([[w["features"][n] for n in names] for _, w in words])
+        y = np.array([float(w["swap"]) for _, w in words])
+        spun = np.array([d["label"] == 1 for d, _ in words])
+        # 1. The confidence: words of spun texts.
+        self.w, self.b = fit_logistic(X[spun], y[spun], np.ones(spun.sum()))
+        # 2. The evidence: swaps against words of clean texts, classes weighted equally.
+        sel = (spun & (y == 1)) | ~spun
+        npos, nneg = (spun & (y == 1)).sum(), (~spun).sum()
+        wts = np.where(spun, 0.5 / max(npos, 1), 0.5 / max(nneg, 1))[sel] * len(X[sel])
+        self.ew, self.eb = fit_logistic(X[sel], y[sel], wts)
+        c = sigmoid(X @ self.w + self.b)
+        e = sigmoid(X @ self.ew + self.eb)
+        # 3. The ratios. Eligible words not judged: swaps among them and clean ones.
+        unj_swaps = sum(sum(1 for s, t in d["eligible"] if any(a < t and s < b for a, b in d["swaps"])
+                            and not any(w["start"] < t and s < w["end"] for w in d["judged"]))
+                        for d in docs if d["label"] == 1)
+        unj_clean = sum(max(len(d["eligible"]) - len(d["judged"]), 0)
+                        for d in docs if d["label"] == 0)
+        self.doc_knots, ln_unj = ratio_knots(e[spun & (y == 1)], e[~spun], unj_swaps, unj_clean)
+        self.doc_unjudged = math.exp(ln_unj)
+        self.word_knots, _ = ratio_knots(c[spun & (y == 1)], c[spun & (y == 0)])
+        # 4. The document calibration.
+        self.a, self.s = 0.0, 1.0
+        xs = np.array([self.strongest(d) for d in docs])
+        lab = np.array([float(d["label"]) for d in docs])
+        npos = lab.sum()
+        wd = np.where(lab == 1, 0.5 / max(npos, 1), 0.5 / max(len(lab) - npos, 1)) * len(lab)
+        (self.s,), self.a = fit_logistic(xs[:, None], lab, wd)
+
+    def scores(self, d):
+        if not d["judged"]:
+            return np.zeros(0), np.zeros(0)
+        X = np.array([[w["features"][n] for n in self.names] for w in d["judged"]])
+        return sigmoid(X @ self.w + self.b), sigmoid(X @ self.ew + self.eb)
+
+    def profile(self, ratios, unj):
+        best = (0.0, 0.0)
+        for r in RATES:
+            l = float(np.log((1 - r) + r * ratios).sum() + unj * math.log((1 - r) + r * self.doc_unjudged))
+            if l > best[0]:
+                best = (l, r)
+        return best
+
+    def sections(self, d):
+        """Per section: (evidence used, rate, [(c, is swap)]): the larger of its own evidence
+        less ln n and the document's pooled evidence (as `document::assess` does)."""
+        c, e = self.scores(d)
+        own, i = [], 0
+        n = max(len(d["sections"]), 1)
+        all_r, all_u = [], 0
+        for elig, judged in d["sections"]:
+            ratios = interp(self.doc_knots, e[i:i + judged]) if judged else np.zeros(0)
+            unj = max(elig - judged, 0)
+            all_r.append(ratios)
+            all_u += unj
+            l, r = self.profile(ratios, unj)
+            own.append((l, r,
+                        [(float(c[i + k]), d["judged"][i + k]["swap"]) for k in range(judged)]))
+            i += judged
+        pooled = sum(l for l, _, _ in own) / n
+        if POOL_PENALTY is not None:
+            # Every word of the document at one rate, less a cost per section (a miscalibration
+            # of D adds up with length; a spun document's evidence grows faster).
+            joint = self.profile(np.concatenate(all_r) if all_r else np.zeros(0), all_u)
+            pooled = max(pooled, joint[0] - POOL_PENALTY * n)
+        return [(max(l - math.log(n), pooled), r, ws) for l, r, ws in own]
+
+    def strongest(self, d):
+        return max((l for l, _, _ in self.sections(d)), default=0.0)
+
+    def reported(self, d, report=None):
+        report = REPORT if report is None else report
+        """(reported words, of which swaps)."""
+        rep = hit = 0
+        for l, r, ws in self.sections(d):
+            p = 1.0 / (1.0 + math.exp(-(self.a + self.s * l)))
+            r = max(r, RATES[0])
+            for c, is_swap in ws:
+                x = float(interp(self.word_knots, c))
+                if p * r * x / ((1 - r) + r * x) >= report:
+                    rep += 1
+                    hit += is_swap
+        return rep, hit
+
+    def lower_intercept(self, docs, target):
+        """Lower the document intercept until no clean set has more than `target` of its
+        documents with a reported word."""
+        while self.a > -40:
+            flagged = {}
+            for d in docs:
+                if d["label"] == 0:
+                    f = flagged.setdefault(d["set"], [0, 0])
+                    f[0] += 1
+                    f[1] += self.reported(d)[0] > 0
+            if max(b / a for a, b in flagged.values()) <= target:
+                break
+            self.a -= 0.25
+
+    def report(self, docs, out=sys.stderr):
+        per = {}
+        for d in docs:
+            rep, hit = self.reported(d)
+            key = d["set"]
+            s = per.setdefault(key, [0, 0, 0, 0, 0, 0])
+            s[0] += 1
+            s[1] += rep > 0
+            s[2] += rep
+            s[3] += hit
+            s[4] += len(d["swaps"])
+            s[5] += d["words"]
+        print("%-34s %6s %8s %9s %8s %7s %7s" % ("set", "docs", "flagged", "reported",
+                                                 "per10k", "prec", "recall"), file=out)
+        for k in sorted(per):
+            n, f, rep, hit, sw, words = per[k]
+            prec = "%.3f" % (hit / rep) if rep else "-"
+            rec = "%.3f" % (hit / sw) if sw else "-"
+            print("%-34s %6d %8.3f %9d %8.1f %7s %7s" % (k, n, f / n, rep, 1e4 * rep / max(words, 1),
+                                                     prec, rec), file=out)
+
+    def rust(self):
+        def table(name, w, b, doc):
+            print(f"/// {doc}\npub const {name}: Features = Features {{")
+            for n, v in zip(self.names, w):
+                print(f"    {n}: {v:.4f},")
+            print("};")
+            return b
+        b = table("WEIGHTS", self.w, self.b, "The confidence's weights, by feature (fitted by `tools/fit_ngram.py`).")
+        print(f"/// The intercept of the confidence.\npub const INTERCEPT: f32 = {b:.4f};")
+        b = table("EVIDENCE_WEIGHTS", self.ew, self.eb, "The evidence score's weights, by feature.")
+        print(f"/// The intercept of the evidence score.\npub const EVIDENCE_INTERCEPT: f32 = {b:.4f};")
+        print("\n// tune.rs")
+        for name, knots in (("DOC_RATIO_KNOTS", self.doc_knots), ("WORD_RATIO_KNOTS", self.word_knots)):
+            print(f"pub const {name}: [(f32, f32); {len(knots)}] = [")
+            for x, y in knots:
+                print(f"    ({x:.4f}, {y:.4f}),")
+            print("];")
+        print(f"pub const DOC_RATIO_UNJUDGED: f32 = {self.doc_unjudged:.4f};")
+        print(f"pub const SPUN_INTERCEPT: f32 = {self.a:.4f};")
+        print(f"pub const SPUN_SLOPE: f32 = {self.s:.4f};")
+        print(f"pub const RATES: [f32; {len(RATES)}] = [{', '.join(str(r) for r in RATES)}];")
+        print(f"pub const REPORT_POSTERIOR: f32 = {REPORT};")
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    names, X, y, spun, odd, ok = load(sys.argv[1])
-    w, b = fit(X[~odd], y[~odd])
-    print(f"held-out half ({(odd & spun).sum()} spun words, {(odd & ~spun).sum()} original):")
-    report(X[odd], y[odd], spun[odd], ok[odd], w, b)
-    w, b = fit(X, y)
-    print("all rows:")
-    report(X, y, spun, ok, w, b)
-    print("/// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).")
-    print("pub const WEIGHTS: Features = Features {")
-    for name, c in zip(names, w):
-        print(f"    {name}: {c:.4f},")
-    print("};")
-    print()
-    print("/// The intercept of the calibration.")
-    print(f"pub const INTERCEPT: f32 = {b:.4f};")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dumps", nargs="+")
+    ap.add_argument("--target-fp", type=float, default=0.02,
+                    help="largest share of the documents of any clean set with a reported word")
+    ap.add_argument("--rates", type=float, nargs="+", default=RATES,
+                    help="swap rates a section is tried at (tune::RATES)")
+    ap.add_argument("--report", type=float, default=REPORT,
+                    help="posterior at which a word is reported (tune::REPORT_POSTERIOR)")
+    ap.add_argument("--pool-penalty", type=float, default=None,
+                    help="also pool all words of a document, less this much evidence per section")
+    ap.add_argument("--skip-held-out", action="store_true", help="fit once, on everything")
+    args = ap.parse_args()
+    RATES[:] = args.rates
+    globals()["REPORT"] = args.report
+    globals()["POOL_PENALTY"] = args.pool_penalty
+    docs = load(args.dumps)
+    names = next(list(w["features"]) for d in docs for w in d["judged"])
+    train = [d for d in docs if half(d) == 0]
+    test = [d for d in docs if half(d) == 1]
+    if not args.skip_held_out:
+        m = Model(train, names)
+        m.lower_intercept(train, args.target_fp)
+        print("held out (fitted on the other half):", file=sys.stderr)
+        m.report(test)
+    m = Model(docs, names)
+    m.lower_intercept(docs, args.target_fp)
+    print("\nall documents:", file=sys.stderr)
+    m.report(docs)
+    print("// features.rs")
+    m.rust()
 
 
 if __name__ == "__main__":

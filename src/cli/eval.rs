@@ -58,6 +58,11 @@ pub struct EvalArgs {
     /// features and label, as JSON lines here (input of `tools/fit_ngram.py`).
     #[arg(long, value_name = "FILE")]
     pub dump_features: Option<PathBuf>,
+    /// Write every document as `ngram.swap` saw it (its eligible words, each judged word with
+    /// its features and label, its sections) as JSON lines here: with FILE, both texts of each
+    /// record; with --clean, every file (input of `tools/fit_ngram.py`).
+    #[arg(long, value_name = "FILE")]
+    pub dump_doc: Option<PathBuf>,
     /// Records with `original` and `spun` but no `swaps` get their labels from
     /// `unspun compare` (substitutions are the swaps, insertions and deletions the edits).
     #[arg(long)]
@@ -149,6 +154,21 @@ pub fn run(args: EvalArgs) -> CmdResult {
         let body: String = dumps.into_iter().flatten().collect();
         if let Err(e) = std::fs::write(path, body) {
             eprintln!("error: {}: cannot write the dump: {e}", path.display());
+            failed = true;
+        }
+    }
+    if let Some(path) = &args.dump_doc {
+        let body: String = records
+            .par_iter()
+            .map(|rec| {
+                eval::doc_rows(rec)
+                    .iter()
+                    .map(|r| serde_json::to_string(r).expect("rows serialize") + "\n")
+                    .collect::<String>()
+            })
+            .collect();
+        if let Err(e) = std::fs::write(path, body) {
+            eprintln!("error: {}: cannot write the documents: {e}", path.display());
             failed = true;
         }
     }
@@ -385,7 +405,8 @@ fn run_clean(session: &Session, dir: &std::path::Path, args: &EvalArgs) -> CmdRe
         min_severity: Some(Severity::Info),
         ..CheckOptions::default()
     };
-    let results: Vec<Result<Option<CleanDoc>, String>> = jobs
+    let dump_doc = args.dump_doc.is_some();
+    let results: Vec<Result<Option<(CleanDoc, Option<String>)>, String>> = jobs
         .par_iter()
         .map(|(genre, inp)| {
             let read = input::read(inp, opts.max_doc_bytes)?;
@@ -397,25 +418,46 @@ fn run_clean(session: &Session, dir: &std::path::Path, args: &EvalArgs) -> CmdRe
             if let Some(size) = read.cut {
                 source = source.cut(size);
             }
-            match session.check(&source, &opts) {
-                Ok(c) => Ok(Some(CleanDoc::from_report(genre, &c.report))),
+            let doc = match session.check(&source, &opts) {
+                Ok(c) => CleanDoc::from_report(genre, &c.report),
                 Err(CheckError::Binary(why)) => {
                     eprintln!("notice: {label}: {why}, skipped");
-                    Ok(None)
+                    return Ok(None);
                 }
-                Err(e) => Err(format!("{label}: {e}")),
-            }
+                Err(e) => return Err(format!("{label}: {e}")),
+            };
+            // The detector's view of the document, for tools/fit_ngram.py.
+            let row = dump_doc.then(|| {
+                let (id, format) = match inp {
+                    Input::File(p) => (p.display().to_string(), unspun::Format::from_path(p)),
+                    Input::Stdin => ("-".to_string(), unspun::Format::default()),
+                };
+                let text = String::from_utf8_lossy(&read.bytes);
+                let row = eval::doc_row(id, format!("clean:{genre}"), &text, format, &[]);
+                serde_json::to_string(&row).expect("rows serialize") + "\n"
+            });
+            Ok(Some((doc, row)))
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
+    let mut rows = String::new();
     for r in results {
         match r {
-            Ok(Some(d)) => docs.push(d),
+            Ok(Some((d, row))) => {
+                docs.push(d);
+                rows.extend(row);
+            }
             Ok(None) => {}
             Err(e) => {
                 eprintln!("error: {e}");
                 failed = true;
             }
+        }
+    }
+    if let Some(path) = &args.dump_doc {
+        if let Err(e) = std::fs::write(path, rows) {
+            eprintln!("error: {}: cannot write the documents: {e}", path.display());
+            failed = true;
         }
     }
     let stats = eval::clean_stats(&docs);

@@ -20,7 +20,10 @@ use crate::text::Document;
 
 pub use foreign::ForeignDetector;
 pub use input::INVALID_UTF8_RULE;
-pub use ngram::{judgements as ngram_judgements, WordJudgement};
+pub use ngram::{
+    document as ngram_document, document_judgement as ngram_document_judgement,
+    judgements as ngram_judgements, DocumentJudgement, Features, WordJudgement,
+};
 pub use phrase::PhraseMatcher;
 pub use regex_rules::RegexRules;
 

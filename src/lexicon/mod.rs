@@ -44,6 +44,9 @@
 
 use std::sync::OnceLock;
 
+mod classes;
+pub use classes::{NameClass, NameClasses};
+
 #[cfg(test)]
 mod tests;
 pub mod window;
@@ -74,8 +77,9 @@ macro_rules! data {
 }
 
 /// The embedded data files, by name (as listed in `rules/lexicon/CHECKSUMS.sha256`).
-pub(crate) const FILES: [(&str, &[u8]); 10] = [
+pub(crate) const FILES: [(&str, &[u8]); 11] = [
     ("bigram.bin", data!("bigram.bin")),
+    ("classes.txt", data!("classes.txt")),
     ("flags.bin", data!("flags.bin")),
     ("meta.txt", data!("meta.txt")),
     ("phrases.txt", data!("phrases.txt")),
@@ -746,6 +750,15 @@ impl Lexicon {
         })
     }
 
+    /// The place-name classes (parsed on first use, well under a millisecond).
+    pub fn name_classes(&'static self) -> &'static NameClasses {
+        static CLASSES: OnceLock<NameClasses> = OnceLock::new();
+        CLASSES.get_or_init(|| {
+            let text = std::str::from_utf8(file("classes.txt")).expect("classes.txt is UTF-8");
+            NameClasses::parse(self, text)
+        })
+    }
+
     /// Number of thesaurus neighbours of `id` (O(1)).
     #[inline]
     pub fn degree(&self, id: WordId) -> usize {
@@ -761,7 +774,10 @@ impl Lexicon {
     /// lemma, and synonyms put in the same inflection ("details" -> "particulars"). Targets
     /// are language-model words; at most 200, by descending unigram probability.
     #[inline]
-    pub fn neighbours(&self, id: WordId) -> impl Iterator<Item = (WordId, EdgeKind)> + '_ {
+    pub fn neighbours(
+        &self,
+        id: WordId,
+    ) -> impl ExactSizeIterator<Item = (WordId, EdgeKind)> + Clone + '_ {
         let (a, b) = if (id as usize) < self.vocab_len {
             let i = id as usize * 4;
             (

@@ -602,3 +602,28 @@ fn span_logp_sums_the_words_in_their_context() {
     let own = l.unigram(s[1]) + l.logp(&[s[1]], s[2]);
     assert_eq!(l.span_logp(&s, 1..3, 1), own);
 }
+
+/// Place names have classes whose exemplars are frequent members (the class backoff of
+/// `ngram.swap` judges a word beside a rare name with them).
+#[test]
+fn place_names_have_classes_with_frequent_exemplars() {
+    let classes = lex().name_classes();
+    assert!(classes.len() > 500, "{} names", classes.len());
+    let class = |w: &str| classes.class_of(id(w)).map(|c| c.name.as_str());
+    assert_eq!(class("helsinki"), Some("city"));
+    assert_eq!(class("geneva"), Some("city"));
+    assert_eq!(class("russia"), Some("country"));
+    assert_eq!(class("texas"), Some("province"));
+    // Common words that are also place names are not members.
+    assert_eq!(class("nice"), None);
+    assert_eq!(class("reading"), None);
+    assert_eq!(class("summit"), None);
+    let city = classes.class_of(id("helsinki")).unwrap();
+    assert!(city.exemplars.len() >= 8);
+    assert!(city.exemplars.contains(&id("london")));
+    // Exemplars are the class's most frequent members.
+    assert!(city
+        .exemplars
+        .windows(2)
+        .all(|w| lex().unigram(w[0]) >= lex().unigram(w[1])));
+}

@@ -7,7 +7,7 @@
 //! | mini-1 | spin-a  | 2 idioms (0.9), both on swaps, right sugg. | 2      | 2   | 100        |
 //! | mini-2 | spin-a  | "caution lights" on a swap, right sugg.    | 2      | 1   | 100        |
 //! | mini-3 | spin-b  | "caution lights", also in the original: FP | 1      | 0   | < 100      |
-//! | mini-4 | spin-b  | "health and wellness care" on an edit: FP  | 1      | 0   | < 100 glue |
+//! | mini-4 | spin-b  | "health and wellness care" on an edit: FP  | 1      | 0   | 97 (glue)  |
 //! | mini-5 | spin-b  | 2 set phrases on swaps, one wrong sugg.    | 3      | 2   | 100        |
 //! | mini-6 | spin-a  | none (spun score 100)                      | 2      | 0   | 100        |
 //!
@@ -15,12 +15,13 @@
 //! P = 5/8 (5/7 on the spun texts alone), R = 5/11, F1 = 10/19, suggestions 4/5.
 //! spin-a: P 3/3, R 3/6, sugg 3/3; spin-b: P 2/5 (2/4 spun only), R 2/5, sugg 1/2.
 //!
-//! Documents: mini-4's original (one glue hit) is the lowest original and mini-3's original is
-//! just above it, tied with mini-3's spun text (same words but one). With six originals the 1 %
-//! threshold is the lowest original, so spun texts below it are flagged: mini-1, -4 and -5
-//! (two findings each). AUC wins per spun text: mini-1 6, mini-2 4 (above both low originals),
-//! mini-3 4.5 (tie), mini-4 6, mini-5 6, mini-6 2 (ties with four 100s): all 28.5/36;
-//! spin-a 12/18, spin-b 16.5/18.
+//! Documents: mini-3's original (the set phrase, 84.0) is the lowest original, tied with
+//! mini-3's spun text (same words but one); mini-4's original is just below 100 (97.0: its one
+//! glue hit, "thatday", is a weak split reported as `info`, which weighs 0.3). With six
+//! originals the 1 % threshold is the lowest original, so spun texts below it are flagged:
+//! mini-1, -4 and -5 (two findings each). AUC wins per spun text: mini-1 6, mini-2 5 (84.3:
+//! above mini-3's original only), mini-3 5.5 (tie), mini-4 6, mini-5 6, mini-6 2 (ties with
+//! four 100s): all 30.5/36; spin-a 13/18, spin-b 17.5/18.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -72,9 +73,9 @@ fn human_table_has_the_hand_computed_numbers() {
     assert!(lines[1].contains("flags 0 of 6 originals"), "{s}");
     let table = [
         "spinner   docs    AUC  R@1%FPR  span P  P spun  span R     F1   sugg  findings  on orig  labels",
-        "spin-a       3  0.667    0.333   1.000   1.000   0.500  0.667  1.000         3        0       6",
-        "spin-b       3  0.917    0.667   0.400   0.500   0.400  0.400  0.500         4        1       5",
-        "all          6  0.792    0.500   0.625   0.714   0.455  0.526  0.800         7        1      11",
+        "spin-a       3  0.722    0.333   1.000   1.000   0.500  0.667  1.000         3        0       6",
+        "spin-b       3  0.972    0.667   0.400   0.500   0.400  0.400  0.500         4        1       5",
+        "all          6  0.847    0.500   0.625   0.714   0.455  0.526  0.800         7        1      11",
     ];
     let at = lines
         .iter()
@@ -109,7 +110,7 @@ fn json_has_exact_metrics() {
     assert_eq!(ev["records"], 6);
     assert_eq!(ev["originals_flagged"], 0);
     let all = &ev["all"];
-    close(&all["auc"], 28.5 / 36.0);
+    close(&all["auc"], 30.5 / 36.0);
     close(&all["recall_at_1pct_fpr"], 0.5);
     // Findings on originals are false alarms: 5 true of 7 + 1.
     close(&all["span_precision"], 5.0 / 8.0);
@@ -125,11 +126,11 @@ fn json_has_exact_metrics() {
     assert_eq!(all["original_findings"], 1);
     let sp = ev["spinners"].as_array().unwrap();
     assert_eq!(sp[0]["spinner"], "spin-a");
-    close(&sp[0]["auc"], 12.0 / 18.0);
+    close(&sp[0]["auc"], 13.0 / 18.0);
     close(&sp[0]["recall_at_1pct_fpr"], 1.0 / 3.0);
     close(&sp[0]["span_recall"], 0.5);
     assert_eq!(sp[1]["spinner"], "spin-b");
-    close(&sp[1]["auc"], 16.5 / 18.0);
+    close(&sp[1]["auc"], 17.5 / 18.0);
     close(&sp[1]["span_precision"], 0.4);
     close(&sp[1]["span_precision_spun_only"], 0.5);
     close(&sp[1]["suggestion_accuracy"], 0.5);
@@ -150,7 +151,7 @@ fn only_counts_the_named_rules() {
     close(&all["span_precision"], 1.0);
     close(&all["span_recall"], 2.0 / 11.0);
     // Document scores still use every finding.
-    close(&all["auc"], 28.5 / 36.0);
+    close(&all["auc"], 30.5 / 36.0);
 
     let o = unspun(&["eval", FIXTURE, "--only", "no.such-rule"]);
     assert_eq!(o.status.code(), Some(1));
@@ -214,7 +215,7 @@ fn bad_lines_are_reported_and_skipped() {
     // The good records are still measured.
     let s = stdout(&o);
     assert!(
-        s.contains("\nall          6  0.792    0.500   0.625   0.714"),
+        s.contains("\nall          6  0.847    0.500   0.625   0.714"),
         "{s}"
     );
 

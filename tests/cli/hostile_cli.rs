@@ -137,7 +137,7 @@ fn empty_files_score_100() {
 fn invalid_utf8_is_flagged_with_its_offset_and_never_fixed_in_place() {
     let d = tempdir("utf8");
     let f = d.join("latin1.txt");
-    let bytes = b"Caf\xe9 owners said thatRussia was ready.\n";
+    let bytes = b"Caf\xe9 owners spoke in no unsure terms.\n";
     std::fs::write(&f, bytes).unwrap();
     let o = run(&["check", "--format", "jsonl", f.to_str().unwrap()], b"");
     assert_eq!(o.status.code(), Some(2));
@@ -166,8 +166,9 @@ fn invalid_utf8_is_flagged_with_its_offset_and_never_fixed_in_place() {
 #[test]
 fn utf16_and_bom_files_are_checked_and_fixed_in_their_encoding() {
     let d = tempdir("utf16");
-    let text = "He said thatRussia was ready.\r\n";
-    let fixed = "He said that Russia was ready.\r\n";
+    // A set phrase a spinner broke: a finding with a safe fix.
+    let text = "He spoke in no unsure terms.\r\n";
+    let fixed = "He spoke in no uncertain terms.\r\n";
     let le = |t: &str| -> Vec<u8> {
         [0xFF, 0xFE]
             .into_iter()
@@ -190,10 +191,10 @@ fn utf16_and_bom_files_are_checked_and_fixed_in_their_encoding() {
     );
     for r in json_lines(&o) {
         let f = &r["findings"][0];
-        assert_eq!(f["rule"], "glue.joined-words", "{r}");
+        assert_eq!(f["rule"], "swap.idiom", "{r}");
         assert_eq!(
             (f["start"].as_u64(), f["column"].as_u64()),
-            (Some(8), Some(9))
+            (Some(9), Some(10))
         );
     }
     let o = run(
@@ -218,7 +219,7 @@ fn utf16_and_bom_files_are_checked_and_fixed_in_their_encoding() {
 fn check_reads_only_max_doc_bytes_and_says_so() {
     let d = tempdir("maxdoc");
     let f = d.join("long.txt");
-    let text = "He said thatRussia was ready. ".repeat(1000); // 30,000 bytes
+    let text = "She spoke in no unsure terms. ".repeat(1000); // 30,000 bytes
     std::fs::write(&f, &text).unwrap();
     let o = run(
         &[
@@ -245,8 +246,10 @@ fn check_reads_only_max_doc_bytes_and_says_so() {
         "{}",
         stderr(&o)
     );
-    // The cut falls inside a multi-byte character: it is dropped, not flagged.
-    std::fs::write(&f, "\u{e9}".repeat(100)).unwrap();
+    // The cut falls inside a multi-byte character: it is dropped, not flagged. (A doubled
+    // word ends right before it, at byte 100.)
+    let cut = format!("{} the the{}", "\u{e9}".repeat(46), "\u{e9}".repeat(50));
+    std::fs::write(&f, cut).unwrap();
     let o = run(
         &[
             "check",
@@ -433,11 +436,11 @@ fn check_output_file_is_written_whole() {
             out.to_str().unwrap(),
             "-",
         ],
-        b"He said thatRussia was ready.",
+        b"It was the the best.",
     );
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(v[0]["findings"][0]["rule"], "glue.joined-words");
+    assert_eq!(v[0]["findings"][0]["rule"], "garble.repeated-word");
     let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
     assert_eq!(left.len(), 1, "no temporary file is left");
     let _ = std::fs::remove_dir_all(&d);

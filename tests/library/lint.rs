@@ -4,7 +4,7 @@
 use std::path::Path;
 use unspun::config::{Config, Effective};
 use unspun::text::markup::Format;
-use unspun::{Category, Checker, Finding};
+use unspun::{Category, Checker, Finding, Severity};
 
 fn fixture(p: &str) -> String {
     std::fs::read_to_string(
@@ -202,5 +202,64 @@ fn switching_off_by_config_equals_disabling_in_the_builder() {
         assert_eq!(by_config.findings, by_builder.findings, "{toml}");
         assert_eq!(by_config.score, by_builder.score, "{toml}");
         assert!(by_config.score > full.check(&text).score, "{toml}");
+    }
+}
+
+#[test]
+fn a_severity_override_keeps_low_confidence_bands_at_info() {
+    // "thatRussia" is strong glue (a warning beside the doubled word); "async" ("a sync") is
+    // a weak split reported as `info`.
+    let text = "He said thatRussia was ready. The call is async here. It was the the end.\n";
+    let checker = Checker::builder().build().unwrap();
+    let sev = |config: &str| {
+        let config = Config::parse("t.toml", config, Path::new("/")).unwrap();
+        let found = config
+            .effective(Path::new("/doc.txt"))
+            .check(&checker, text, Format::Plain)
+            .report
+            .findings;
+        ["thatRussia", "async"].map(|t| {
+            found
+                .iter()
+                .find(|f| f.rule == "glue.joined-words" && f.text == t)
+                .map(|f| f.severity)
+        })
+    };
+    let (w, i, e) = (Severity::Warning, Severity::Info, Severity::Error);
+    assert_eq!(sev(""), [Some(w), Some(i)]);
+    assert_eq!(
+        sev("[rules]\n\"glue.joined-words\" = \"error\"\n"),
+        [Some(e), Some(i)]
+    );
+    assert_eq!(
+        sev("[rules]\n\"glue.joined-words\" = \"info\"\n"),
+        [Some(i), Some(i)]
+    );
+}
+
+#[test]
+fn a_weak_suspicion_is_a_warning_only_beside_other_evidence() {
+    // Written for this test. A glued word, a stray closing mark and a lone foreign word are
+    // weak alone (terms, code and names look like them in clean text)...
+    let checker = Checker::builder().build().unwrap();
+    let alone =
+        "The proposal was animpenetrable wall, they said.\" A talk on Python für beginners.";
+    let found = checker.check(alone).findings;
+    let sev = |found: &[Finding], rule: &str| {
+        found
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.severity)
+            .collect::<Vec<_>>()
+    };
+    for rule in ["glue.joined-words", "garble.unbalanced-quote", "foreign.de"] {
+        assert_eq!(sev(&found, rule), [Severity::Info], "{rule}: {found:?}");
+    }
+    // ...and warnings in a document with a finding that stands on its own (a doubled word).
+    let with = format!("{alone} It was the the end.");
+    let found = checker.check(&with).findings;
+    assert_eq!(sev(&found, "garble.repeated-word"), [Severity::Warning]);
+    for rule in ["glue.joined-words", "garble.unbalanced-quote", "foreign.de"] {
+        assert_eq!(sev(&found, rule), [Severity::Warning], "{rule}: {found:?}");
     }
 }

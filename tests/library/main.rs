@@ -7,11 +7,13 @@
 mod support;
 
 mod compare;
+mod document_first;
 mod fuzz_regressions;
 mod hostile_inputs;
 mod lang;
 mod lint;
 mod properties;
+mod quotes;
 mod rule_examples;
 mod rule_packs;
 mod sarif;

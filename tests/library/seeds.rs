@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use std::path::Path;
-use unspun::{Checker, Finding};
+use unspun::{Checker, Finding, Severity};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,8 +39,11 @@ struct Must {
 }
 
 impl Must {
+    /// A finding a reader is shown by default: at `warning` or above, not a low-confidence
+    /// band reported as `info`.
     fn matches(&self, f: &Finding) -> bool {
-        f.rule == self.rule
+        f.severity >= Severity::Warning
+            && f.rule == self.rule
             && f.text == self.text
             && self.line.is_none_or(|l| l == f.line)
             && (self.suggestion.is_none() || self.suggestion == f.suggestion)

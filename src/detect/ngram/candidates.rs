@@ -31,7 +31,18 @@ impl Candidates {
     /// inflections of the first of those (a lemma-based spinner puts a synonym's base form
     /// where an inflected word was: "they personify" for "they are").
     pub fn of_word(lex: &Lexicon, w: WordId) -> Candidates {
-        Candidates::new(lex, lex.neighbours(w).take(tune::MAX_CANDIDATES), w)
+        let n = lex.neighbours(w);
+        if n.len() <= tune::MAX_CANDIDATES {
+            return Candidates::new(lex, n, w);
+        }
+        // A word with a huge neighbourhood ("top": 200, most of them from the broad Moby
+        // thesaurus): its WordNet synonyms and inflections first ("summit" is the 100th most
+        // frequent neighbour of "top", but one of its few WordNet synonyms), then the others,
+        // each group most frequent first.
+        let close = EdgeKind::from_bits(EdgeKind::WORDNET.bits() | EdgeKind::INFLECTION.bits());
+        let first = n.clone().filter(|(_, k)| k.intersects(close));
+        let rest = n.filter(|(_, k)| !k.intersects(close));
+        Candidates::new(lex, first.chain(rest).take(tune::MAX_CANDIDATES), w)
     }
 
     /// The candidates of a multi-word lemma whose first word is `first`: its single-word

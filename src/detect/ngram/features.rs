@@ -16,6 +16,7 @@
 //! prints the new `WEIGHTS` and `INTERCEPT`).
 
 use super::judge::Judgement;
+use super::run::WordContext;
 use crate::lexicon::EdgeKind;
 
 /// Declares [`Features`]: one `f32` field per feature, in calibration order, with the
@@ -79,35 +80,88 @@ features! {
     obs_out_of_model,
     /// The observed text is a multi-word lemma.
     phrase,
+    /// log10 (1 + other occurrences of the observed word in the document): a writer repeats
+    /// the words of their subject; a spinner's pick is a one-off.
+    log_repeats,
+    /// The suggested original occurs elsewhere in the document (mixed wording: a spinner
+    /// leaves some occurrences alone).
+    candidate_in_doc,
+    /// The observed word is a closed-class word (pronoun, preposition, conjunction...).
+    obs_closed_class,
+    /// The suggestion is a closed-class word.
+    candidate_closed_class,
+    /// Markup or code was masked out next to the word: its context is broken.
+    near_markup,
+    /// The word's sentence does not end like one (a heading, a list item, a cell).
+    fragment,
 }
 
 /// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
 pub const WEIGHTS: Features = Features {
-    obs_attest_3: -0.1680,
-    obs_attest_4: -0.4232,
-    obs_attest_5_plus: -0.6543,
-    attest_gain: -0.0177,
-    context_gain: 0.1879,
-    unigram_gain: 0.0411,
-    log_synset: -0.0110,
-    obs_unigram: 0.1847,
-    log_obs_neighbours: 0.1052,
-    log_odds: 0.5009,
-    first_pass_posterior: 0.5845,
-    thesauri: 1.0286,
-    inflection: 1.5495,
-    obs_rare: 0.1556,
-    via_inflection: -0.0523,
-    obs_out_of_model: 0.3814,
-    phrase: 1.5920,
+    obs_attest_3: -0.0842,
+    obs_attest_4: -0.2176,
+    obs_attest_5_plus: -0.0188,
+    attest_gain: 0.0190,
+    context_gain: 0.1151,
+    unigram_gain: -0.0447,
+    log_synset: -0.0491,
+    obs_unigram: 0.4656,
+    log_obs_neighbours: 0.0362,
+    log_odds: 0.5749,
+    first_pass_posterior: 0.5257,
+    thesauri: 0.8741,
+    inflection: 1.0955,
+    obs_rare: 0.1566,
+    via_inflection: -0.3357,
+    obs_out_of_model: 0.6399,
+    phrase: 1.8926,
+    log_repeats: -1.7024,
+    candidate_in_doc: -0.0343,
+    obs_closed_class: -1.0670,
+    candidate_closed_class: -0.2142,
+    near_markup: 0.0000,
+    fragment: -0.3502,
 };
 
 /// The intercept of the calibration.
-pub const INTERCEPT: f32 = -2.1664;
+pub const INTERCEPT: f32 = 0.2605;
+
+/// The weights of the evidence score, by feature (fitted by `tools/fit_ngram.py`): a
+/// logistic model trained to tell swapped words from the words of clean text of several
+/// genres, what the document model weighs (see [`super::document`]).
+pub const EVIDENCE_WEIGHTS: Features = Features {
+    obs_attest_3: 0.0463,
+    obs_attest_4: 0.0178,
+    obs_attest_5_plus: 0.2232,
+    attest_gain: 0.0664,
+    context_gain: 0.0837,
+    unigram_gain: 0.0776,
+    log_synset: -0.0909,
+    obs_unigram: 0.6353,
+    log_obs_neighbours: -0.2068,
+    log_odds: 0.5407,
+    first_pass_posterior: 0.5357,
+    thesauri: 0.7262,
+    inflection: 1.2230,
+    obs_rare: -0.0133,
+    via_inflection: -0.4443,
+    obs_out_of_model: 0.6694,
+    phrase: 2.6430,
+    log_repeats: -3.7904,
+    candidate_in_doc: -0.8662,
+    obs_closed_class: -0.7166,
+    candidate_closed_class: -0.0830,
+    near_markup: -2.0572,
+    fragment: -1.9291,
+};
+
+/// The intercept of the evidence score.
+pub const EVIDENCE_INTERCEPT: f32 = 3.7353;
 
 impl Features {
-    /// The features of a judgement; `p1`: the first pass's posterior for the same word.
-    pub(super) fn of(jd: &Judgement, p1: f32) -> Features {
+    /// The features of a judgement; `p1`: the first pass's posterior for the same word; `c`:
+    /// what the document and the surroundings say.
+    pub(super) fn of(jd: &Judgement, p1: f32, c: &WordContext) -> Features {
         let obs = &jd.observed;
         let edge = jd.best.edge;
         let b = |x: bool| if x { 1.0 } else { 0.0 };
@@ -131,18 +185,34 @@ impl Features {
             via_inflection: b(jd.best.via_inflection),
             obs_out_of_model: b(obs.out_of_model),
             phrase: b(obs.phrase),
+            log_repeats: (c.repeats as f32 + 1.0).log10(),
+            candidate_in_doc: b(c.candidate_in_doc),
+            obs_closed_class: b(c.obs_closed),
+            candidate_closed_class: b(c.cand_closed),
+            near_markup: b(c.near_markup),
+            fragment: b(c.fragment),
         }
     }
 
-    /// The calibrated probability that the word was swapped.
+    /// The confidence: the probability that the word was swapped, if its text is spun.
     pub fn confidence(&self) -> f32 {
+        self.logistic(&WEIGHTS, INTERCEPT)
+    }
+
+    /// The evidence score: how much more the word looks like a swap than like a word of
+    /// clean text (a probability under the balanced training of `tools/fit_ngram.py`).
+    pub fn evidence(&self) -> f32 {
+        self.logistic(&EVIDENCE_WEIGHTS, EVIDENCE_INTERCEPT)
+    }
+
+    fn logistic(&self, weights: &Features, intercept: f32) -> f32 {
         let z: f32 = self
             .values()
             .iter()
-            .zip(WEIGHTS.values())
+            .zip(weights.values())
             .map(|(x, w)| x * w)
             .sum::<f32>()
-            + INTERCEPT;
+            + intercept;
         1.0 / (1.0 + (-z).exp())
     }
 }

@@ -65,6 +65,54 @@ impl NgramSwap {
     /// Judge the word at `k` of `ids` against its thesaurus neighbours; `prior`: the log10
     /// prior odds that it was swapped.
     pub(super) fn judge(&self, ids: &[WordId], k: usize, prior: f32) -> Option<Judgement> {
+        let direct = self.judge_here(ids, k, prior);
+        if direct.as_ref().is_some_and(|j| j.posterior >= 0.5) {
+            return direct;
+        }
+        match self.judge_by_class(ids, k, prior) {
+            Some(b) if direct.as_ref().is_none_or(|d| b.odds > d.odds) => Some(b),
+            _ => direct,
+        }
+    }
+
+    /// Back off from a place name beside the word to its class: the model may never have
+    /// seen "Helsinki summit", but it has seen summits after other cities. The word is judged
+    /// with each of the class's exemplars in the name's place; the odds are their mean (the
+    /// name is one of them, we do not know which), and the verdict is the one of the exemplar
+    /// closest to that mean.
+    fn judge_by_class(&self, ids: &[WordId], k: usize, prior: f32) -> Option<Judgement> {
+        let classes = self.lex.name_classes();
+        let (at, class) = [k.checked_sub(1), Some(k + 1)]
+            .into_iter()
+            .flatten()
+            .filter(|&i| i < ids.len())
+            .find_map(|i| classes.class_of(ids[i]).map(|c| (i, c)))?;
+        if class.exemplars.is_empty() {
+            return None;
+        }
+        let mut alt = ids.to_vec();
+        let mut verdicts: Vec<Judgement> = Vec::with_capacity(class.exemplars.len());
+        for &e in &class.exemplars {
+            if e == ids[at] {
+                continue;
+            }
+            alt[at] = e;
+            if let Some(j) = self.judge_here(&alt, k, prior) {
+                verdicts.push(j);
+            }
+        }
+        let tried = class.exemplars.len().max(1) as f64;
+        let mean = verdicts.iter().map(|j| j.odds).sum::<f64>() / tried;
+        let mut b = verdicts
+            .into_iter()
+            .min_by(|a, b| (a.odds - mean).abs().total_cmp(&(b.odds - mean).abs()))?;
+        b.odds = mean;
+        b.posterior = (mean / (1.0 + mean)) as f32;
+        Some(b)
+    }
+
+    /// [`Self::judge`] in the word's own window only.
+    fn judge_here(&self, ids: &[WordId], k: usize, prior: f32) -> Option<Judgement> {
         let lex = self.lex;
         let w = ids[k];
         let window = lex.window(ids, k);

@@ -3,7 +3,7 @@
 
 use super::features::Features;
 use super::judge::Judgement;
-use super::{tune, NgramSwap, Slot, Verdict};
+use super::{closed_class, tune, DocContext, NgramSwap, Slot, Verdict};
 use crate::lexicon::WordId;
 use crate::text::Document;
 
@@ -12,7 +12,13 @@ impl NgramSwap {
     /// and pass every verdict to `emit`, in text order. The second pass judges each word again
     /// with its confidently swapped neighbours replaced by their suggestions, so one swap does
     /// not spoil the context of the next.
-    pub(super) fn score_run(&self, doc: &Document, slots: &[Slot], emit: &mut dyn FnMut(&Verdict)) {
+    pub(super) fn score_run(
+        &self,
+        doc: &Document,
+        ctx: &DocContext,
+        slots: &[Slot],
+        emit: &mut dyn FnMut(&Verdict),
+    ) {
         let lex = self.lex;
         // One prior for every word today; the judge takes it as an input so that a
         // document-level or per-word prior can be put here.
@@ -83,7 +89,8 @@ impl NgramSwap {
             };
             let Some(jd) = jd else { continue };
             let p1 = first[j].as_ref().map_or(0.0, |f| f.posterior);
-            verdicts.push(Verdict::new(slot.token, slot.token, jd, p1));
+            let c = self.context(doc, ctx, slots, (j, j), &jd);
+            verdicts.push(Verdict::new(slot.token, slot.token, jd, p1, c));
         }
         // Multi-word lemmas, judged on the observed context (one pass).
         let phrases = lex.phrases();
@@ -104,11 +111,13 @@ impl NgramSwap {
                     continue;
                 };
                 let p1 = jd.posterior;
+                let c = self.context(doc, ctx, slots, (j, j + len - 1), &jd);
                 verdicts.push(Verdict::new(
                     slots[j].token,
                     slots[j + len - 1].token,
                     jd,
                     p1,
+                    c,
                 ));
             }
         }
@@ -130,14 +139,56 @@ impl NgramSwap {
     }
 }
 
+/// What the document and the word's surroundings say about a verdict (see
+/// [`Features::of`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct WordContext {
+    /// Other occurrences of the observed word (its first word for a phrase) in the document.
+    pub repeats: u32,
+    /// The suggested original occurs in the document too.
+    pub candidate_in_doc: bool,
+    /// The observed word is a closed-class word.
+    pub obs_closed: bool,
+    /// The suggestion is a closed-class word.
+    pub cand_closed: bool,
+    /// Markup or code was masked out next to the word (its context is broken).
+    pub near_markup: bool,
+    /// The word's sentence does not end like one (a heading, a list item, a cell).
+    pub fragment: bool,
+}
+
+impl NgramSwap {
+    /// The context of the verdict on slots `j..=last` of a run.
+    fn context(
+        &self,
+        doc: &Document,
+        ctx: &DocContext,
+        slots: &[Slot],
+        (j, last): (usize, usize),
+        jd: &Judgement,
+    ) -> WordContext {
+        let obs = doc.norm_text(&doc.tokens[slots[j].token]);
+        let cand = self.lex.word(jd.best.word);
+        WordContext {
+            repeats: ctx.count(obs).saturating_sub(1),
+            candidate_in_doc: ctx.count(cand) > 0,
+            obs_closed: last == j && closed_class(obs),
+            cand_closed: closed_class(cand),
+            near_markup: slots[j].after_mask || slots.get(last + 1).is_some_and(|s| s.after_mask),
+            fragment: slots[j].fragment,
+        }
+    }
+}
+
 impl Verdict {
     /// The verdict on tokens `first..=last`, calibrated; `p1`: the first pass's posterior.
-    fn new(first: usize, last: usize, judgement: Judgement, p1: f32) -> Verdict {
-        let features = Features::of(&judgement, p1);
+    fn new(first: usize, last: usize, judgement: Judgement, p1: f32, c: WordContext) -> Verdict {
+        let features = Features::of(&judgement, p1, &c);
         Verdict {
             first,
             last,
             confidence: features.confidence(),
+            evidence: features.evidence(),
             judgement,
             features,
         }
