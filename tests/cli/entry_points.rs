@@ -15,11 +15,12 @@ use unspun::{CheckOptions, ConfigSource, Report, Session, Source};
 /// The size limit every entry point is given (the long text is over it).
 const LIMIT: usize = 4096;
 
-/// The Markdown document: a finding in prose, one silenced by an inline ignore, one in code
-/// (never checked), garbling that the configuration switches off.
+/// The Markdown document: a finding in prose (a glued word, a warning beside the swapped idiom
+/// in the same sentence), one silenced by an inline ignore, one in code (never checked),
+/// garbling that the configuration switches off.
 const MARKDOWN: &str = "# Notes on the meeting\n\
 \n\
-He said thatRussia was ready to talk.\n\
+He said thatRussia was ready to talk in no unpredictable terms.\n\
 \n\
 <!-- unspun-disable-next-line glue.joined-words -->\n\
 The systemwith no name was ready.\n\
@@ -54,7 +55,7 @@ fn sandbox(name: &str) -> (PathBuf, Vec<String>) {
     }
     std::fs::write(dir.join("notes.md"), MARKDOWN).unwrap();
     names.push("notes.md".into());
-    let long = "He said thatRussia was ready. Once once again. ".repeat(200);
+    let long = "He said thatRussia was ready in no unpredictable terms. Once once again. ".repeat(200);
     assert!(long.len() > LIMIT);
     std::fs::write(dir.join("long.txt"), long).unwrap();
     names.push("long.txt".into());
@@ -91,7 +92,7 @@ fn cases(name: &str) -> (PathBuf, Vec<(String, Report)>) {
         .collect();
     let md = &reports.iter().find(|(n, _)| n == "notes.md").unwrap().1;
     let texts: Vec<&str> = md.findings.iter().map(|f| f.text.as_str()).collect();
-    assert_eq!(texts, ["thatRussia"], "{md:#?}");
+    assert_eq!(texts, ["thatRussia", "in no unpredictable terms"], "{md:#?}");
     assert_eq!(md.findings[0].line, 3);
     let long = &reports.iter().find(|(n, _)| n == "long.txt").unwrap().1;
     assert_eq!(long.truncated.as_deref(), Some(unspun::TRUNCATED_SIZE));
