@@ -221,10 +221,16 @@ fn judge(
     Ok((judged, line))
 }
 
-/// A text's report, as `unspun check` makes it.
+/// A text's report, as `unspun check` makes it, with every finding (info included, as
+/// `--clean` counts them): the span metrics and the confidence sweep judge each finding, not
+/// only those `check` would show.
 fn report(profile: &Profile, text: &str) -> Result<Report, String> {
+    let opts = CheckOptions {
+        min_severity: Some(Severity::Info),
+        ..CheckOptions::default()
+    };
     profile
-        .check(&Source::text(text), &CheckOptions::default())
+        .check(&Source::text(text), &opts)
         .map(|c| c.report)
         .map_err(|e| e.to_string())
 }
