@@ -332,7 +332,7 @@ fn a_1_gb_single_line() {
         br#"{"id": "huge", "text": ""#,
         b"thatRussia and more ",
         GB,
-        b"\"}\n{\"id\": \"next\", \"text\": \"He said thatRussia was ready.\"}\n",
+        b"\"}\n{\"id\": \"next\", \"text\": \"He said thatRussia was ready, in no unpredictable terms.\"}\n",
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = json_lines(&o);
@@ -495,12 +495,13 @@ fn wait_within(mut child: Child, limit: Duration) -> Output {
 
 #[test]
 fn human_output_is_linear_in_findings_and_line_length() {
-    // 200 KB of "the the the …" on one line: 25,000 repeated-word findings. Rendering each
-    // from the whole line made this 40 s; it is a second or two now. (Not "a a a": a text of
-    // one-letter words is in no known language, so the English detectors do not run on it.)
+    // 275 KB of "so the the so the the …" on one line: 25,000 repeated-word findings.
+    // Rendering each from the whole line made this 40 s; it is a second or two now. (Not
+    // "a a a": a text of one-letter words is in no known language, so the English detectors
+    // do not run on it; not "the the the": a word three times in a row is deliberate.)
     let d = tempdir("human-linear");
     let f = d.join("a.txt");
-    std::fs::write(&f, "the ".repeat(50_000)).unwrap();
+    std::fs::write(&f, "so the the ".repeat(25_000)).unwrap();
     let child = cmd::unspun()
         .args(["check", "--no-config", f.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
@@ -570,7 +571,7 @@ fn output_to_a_folder_fails_cleanly() {
 fn fix_follows_symlinks_and_refuses_hard_links_and_read_only_files() {
     use std::os::unix::fs::PermissionsExt;
     let d = tempdir("fix-special");
-    let text = "He said thatRussia was ready.\n";
+    let text = "He spoke in no unpredictable terms.\n";
     let real = d.join("real.txt");
     std::fs::write(&real, text).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
@@ -587,7 +588,7 @@ fn fix_follows_symlinks_and_refuses_hard_links_and_read_only_files() {
         .is_symlink());
     assert_eq!(
         std::fs::read_to_string(&real).unwrap(),
-        "He said that Russia was ready.\n",
+        "He spoke in no uncertain terms.\n",
         "the target is fixed"
     );
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
@@ -655,12 +656,12 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 #[test]
 fn compressed_inputs_are_read_in_check_score_and_cluster() {
     let d = tempdir("compressed");
-    let text = "He said thatRussia was ready.\n";
+    let text = "He spoke in no unpredictable terms.\n";
     // check: a .txt.gz file (named), a .md.zst in a walked folder, gzip on stdin.
     std::fs::write(d.join("a.txt.gz"), gzip(text.as_bytes())).unwrap();
     let sub = d.join("docs");
     std::fs::create_dir(&sub).unwrap();
-    let md = "# Title\n\n`thatRussia` in code, and thatRussia in prose.\n";
+    let md = "# Title\n\n`in no unpredictable terms` in code, and in no unpredictable terms in prose.\n";
     std::fs::write(
         sub.join("b.md.zst"),
         zstd::encode_all(md.as_bytes(), 1).unwrap(),
@@ -684,7 +685,7 @@ fn compressed_inputs_are_read_in_check_score_and_cluster() {
     for r in &recs {
         let f = r["findings"].as_array().unwrap();
         assert_eq!(f.len(), 1, "{r}");
-        assert_eq!(f[0]["text"], "thatRussia");
+        assert_eq!(f[0]["text"], "in no unpredictable terms");
     }
     // Markdown under .zst: the code span is skipped.
     assert_eq!(recs[1]["findings"][0]["line"], 3);
@@ -692,7 +693,10 @@ fn compressed_inputs_are_read_in_check_score_and_cluster() {
         &["check", "--no-config", "--format", "jsonl", "-"],
         &gzip(text.as_bytes()),
     );
-    assert_eq!(json_lines(&o)[0]["findings"][0]["text"], "thatRussia");
+    assert_eq!(
+        json_lines(&o)[0]["findings"][0]["text"],
+        "in no unpredictable terms"
+    );
     // --fix never rewrites a compressed file.
     let before = std::fs::read(&a).unwrap();
     let o = run(&["check", "--no-config", "--fix", a.to_str().unwrap()], b"");
@@ -703,7 +707,7 @@ fn compressed_inputs_are_read_in_check_score_and_cluster() {
     );
     assert_eq!(std::fs::read(&a).unwrap(), before);
     // score: .jsonl.gz by name, zstd JSON Lines on stdin.
-    let jsonl = "{\"id\": \"x\", \"text\": \"He said thatRussia was ready.\"}\n{\"id\": \"y\", \"text\": \"Fine.\"}\n";
+    let jsonl = "{\"id\": \"x\", \"text\": \"He spoke in no unpredictable terms.\"}\n{\"id\": \"y\", \"text\": \"Fine.\"}\n";
     std::fs::write(d.join("c.jsonl.gz"), gzip(jsonl.as_bytes())).unwrap();
     let o = run(
         &["score", "-q", d.join("c.jsonl.gz").to_str().unwrap()],
@@ -714,7 +718,7 @@ fn compressed_inputs_are_read_in_check_score_and_cluster() {
         (recs.len(), &recs[0]["id"], &recs[1]["id"]),
         (2, &json!("x"), &json!("y"))
     );
-    assert_eq!(recs[0]["counts"]["glue"], 1);
+    assert_eq!(recs[0]["counts"]["swap"], 1);
     let o = run(
         &["score", "-q", "-"],
         &zstd::encode_all(jsonl.as_bytes(), 1).unwrap(),
@@ -747,7 +751,7 @@ fn file_names_are_shown_exactly_and_safely() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     let d = tempdir("names");
-    let text = "He said thatRussia was ready.\n";
+    let text = "He said thatRussia was ready, in no unpredictable terms.\n";
     for name in [&b"a\xff.txt"[..], b"a\xfe.txt", b"x\x1b[31mred.txt"] {
         std::fs::write(d.join(OsStr::from_bytes(name)), text).unwrap();
     }
@@ -812,7 +816,7 @@ fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
 fn colour_only_on_a_terminal_and_no_silent_wait_for_input() {
     let d = tempdir("colour");
     let f = d.join("a.txt");
-    std::fs::write(&f, "He said thatRussia was ready.\n").unwrap();
+    std::fs::write(&f, "He said thatRussia was ready, in no unpredictable terms.\n").unwrap();
     let o = d.join("out.txt");
     let Some(shown) = on_a_terminal(
         &format!("check --no-config {} -o {}", f.display(), o.display()),
