@@ -70,8 +70,12 @@ fn records_match_the_library_report() {
     let input = jsonl(40);
     let out = run(&["score", "--quiet", "--findings", "all"], input.as_bytes());
     let checker = unspun::Checker::builder().build().unwrap();
+    let mut glue_seen = 0;
     for (i, r) in records(&out).iter().enumerate() {
-        let report = checker.check(&doc(i));
+        let mut report = checker.check(&doc(i));
+        // The checker returns every finding; `score`, like `check`, lists those at or above
+        // the default minimum severity (warning). The score counts them all.
+        report.retain_findings(|f| f.severity >= unspun::Severity::Warning);
         assert_eq!(r["score"].as_f64().unwrap(), report.score);
         assert_eq!(r["words"].as_u64().unwrap() as usize, report.words);
         let findings: Vec<unspun::Finding> = serde_json::from_value(r["findings"].clone()).unwrap();
@@ -82,7 +86,10 @@ fn records_match_the_library_report() {
             .filter(|f| f.category == unspun::Category::Glue)
             .count();
         assert_eq!(r["counts"]["glue"].as_u64().unwrap() as usize, glue);
+        glue_seen += glue;
     }
+    // Glued words beside a doubled word are warnings: the records list some.
+    assert!(glue_seen > 0);
 }
 
 #[test]
@@ -243,7 +250,7 @@ fn csv_has_one_row_per_document() {
 
 #[test]
 fn text_and_id_fields() {
-    let input = "{\"url\": \"http://a\", \"body\": \"He said thatRussia was ready.\", \"text\": \"clean\"}\n\
+    let input = "{\"url\": \"http://a\", \"body\": \"He said thatRussia was ready, in no unpredictable terms.\", \"text\": \"clean\"}\n\
                  {\"body\": \"Fine words.\"}\n";
     let out = run(
         &[
@@ -267,7 +274,11 @@ fn text_and_id_fields() {
 fn folders_give_one_record_per_file_in_order() {
     let d = tempdir("dirs");
     std::fs::create_dir_all(d.join("b/inner")).unwrap();
-    std::fs::write(d.join("a.txt"), "He said thatRussia was ready.").unwrap();
+    std::fs::write(
+        d.join("a.txt"),
+        "He said thatRussia was ready, in no unpredictable terms.",
+    )
+    .unwrap();
     std::fs::write(d.join("b/inner/c.md"), "A clean sentence here.").unwrap();
     std::fs::write(d.join("b/skip.bin"), [0u8, 1, 2]).unwrap();
     std::fs::write(d.join("z.txt"), b"bad \xff byte").unwrap();
