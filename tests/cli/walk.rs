@@ -6,7 +6,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const GLUED: &str = "He said thatRussia was ready.\n";
+/// A finding in every file: a glued word, a warning beside the swapped idiom.
+const GLUED: &str = "He said thatRussia was ready, in no unpredictable terms.\n";
 
 struct Tree(PathBuf);
 
