@@ -11,7 +11,10 @@
 //! use unspun::{CheckOptions, ConfigSource, Session, Source};
 //! let session = Session::builder().config(ConfigSource::None).build();
 //! let checked = session
-//!     .check(&Source::text("He said thatRussia was ready."), &CheckOptions::default())
+//!     .check(
+//!         &Source::text("He said thatRussia was ready, in no unpredictable terms."),
+//!         &CheckOptions::default(),
+//!     )
 //!     .unwrap();
 //! let finding = &checked.report.findings[0];
 //! assert_eq!(finding.rule, "glue.joined-words");

@@ -30,12 +30,14 @@
 //! ```
 //! use unspun::{CheckOptions, ConfigSource, Session, Source};
 //! let session = Session::builder().config(ConfigSource::None).build();
-//! let text = "<!-- unspun-disable-next-line -->\nHe said thatRussia was ready.\nthatRussia again.\n";
+//! let text = "<!-- unspun-disable-next-line -->\nHe said thatRussia was ready.\n\
+//!             thatRussia again, in no unpredictable terms.\n";
 //! let checked = session
 //!     .check(&Source::text(text).format(unspun::Format::Markdown), &CheckOptions::default())
 //!     .unwrap();
-//! assert_eq!(checked.report.findings.len(), 1);
-//! assert_eq!(checked.report.findings[0].line, 3);
+//! // The glued word and the swapped idiom of line 3; line 2 is ignored.
+//! let lines: Vec<usize> = checked.report.findings.iter().map(|f| f.line).collect();
+//! assert_eq!(lines, [3, 3]);
 //! ```
 
 use crate::config::{self, Config, Effective, Unused};
