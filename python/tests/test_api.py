@@ -112,7 +112,7 @@ def test_rules_disable_and_config_as_cli(tmp_path):
 # `unspun check` and `unspun score` give (and they give the library's, tested there).
 MARKDOWN = """# Notes on the meeting
 
-He said thatRussia was ready to talk.
+He said thatRussia was ready to talk in no unpredictable terms.
 
 <!-- unspun-disable-next-line glue.joined-words -->
 The systemwith no name was ready.
@@ -134,7 +134,8 @@ def test_same_reports_as_cli_with_a_config_markup_ignores_and_a_cut(tmp_path):
         shutil.copy(s, tmp_path / s.name)
         docs.append(tmp_path / s.name)
     (tmp_path / "notes.md").write_text(MARKDOWN)
-    (tmp_path / "long.txt").write_text("He said thatRussia was ready. Once once again. " * 200)
+    (tmp_path / "long.txt").write_text(
+        "He said thatRussia was ready in no unpredictable terms. Once once again. " * 200)
     docs += [tmp_path / "notes.md", tmp_path / "long.txt"]
     limit = "4096"
     expected = json.loads(cli("check", "--format", "json", "--max-doc-bytes", limit,
@@ -145,7 +146,7 @@ def test_same_reports_as_cli_with_a_config_markup_ignores_and_a_cut(tmp_path):
            for d in docs]
     assert got == expected
     notes, long = got[-2], got[-1]
-    assert [f["text"] for f in notes["findings"]] == ["thatRussia"]
+    assert [f["text"] for f in notes["findings"]] == ["thatRussia", "in no unpredictable terms"]
     assert long["truncated"] == "max-doc-bytes"
     assert all(f["category"] != "garble" for d in got for f in d["findings"])
 

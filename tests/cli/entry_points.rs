@@ -55,7 +55,8 @@ fn sandbox(name: &str) -> (PathBuf, Vec<String>) {
     }
     std::fs::write(dir.join("notes.md"), MARKDOWN).unwrap();
     names.push("notes.md".into());
-    let long = "He said thatRussia was ready in no unpredictable terms. Once once again. ".repeat(200);
+    let long =
+        "He said thatRussia was ready in no unpredictable terms. Once once again. ".repeat(200);
     assert!(long.len() > LIMIT);
     std::fs::write(dir.join("long.txt"), long).unwrap();
     names.push("long.txt".into());
@@ -92,7 +93,11 @@ fn cases(name: &str) -> (PathBuf, Vec<(String, Report)>) {
         .collect();
     let md = &reports.iter().find(|(n, _)| n == "notes.md").unwrap().1;
     let texts: Vec<&str> = md.findings.iter().map(|f| f.text.as_str()).collect();
-    assert_eq!(texts, ["thatRussia", "in no unpredictable terms"], "{md:#?}");
+    assert_eq!(
+        texts,
+        ["thatRussia", "in no unpredictable terms"],
+        "{md:#?}"
+    );
     assert_eq!(md.findings[0].line, 3);
     let long = &reports.iter().find(|(n, _)| n == "long.txt").unwrap().1;
     assert_eq!(long.truncated.as_deref(), Some(unspun::TRUNCATED_SIZE));

@@ -661,7 +661,8 @@ fn compressed_inputs_are_read_in_check_score_and_cluster() {
     std::fs::write(d.join("a.txt.gz"), gzip(text.as_bytes())).unwrap();
     let sub = d.join("docs");
     std::fs::create_dir(&sub).unwrap();
-    let md = "# Title\n\n`in no unpredictable terms` in code, and in no unpredictable terms in prose.\n";
+    let md =
+        "# Title\n\n`in no unpredictable terms` in code, and in no unpredictable terms in prose.\n";
     std::fs::write(
         sub.join("b.md.zst"),
         zstd::encode_all(md.as_bytes(), 1).unwrap(),
@@ -816,7 +817,11 @@ fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
 fn colour_only_on_a_terminal_and_no_silent_wait_for_input() {
     let d = tempdir("colour");
     let f = d.join("a.txt");
-    std::fs::write(&f, "He said thatRussia was ready, in no unpredictable terms.\n").unwrap();
+    std::fs::write(
+        &f,
+        "He said thatRussia was ready, in no unpredictable terms.\n",
+    )
+    .unwrap();
     let o = d.join("out.txt");
     let Some(shown) = on_a_terminal(
         &format!("check --no-config {} -o {}", f.display(), o.display()),
