@@ -73,7 +73,7 @@ test("serve: paste seed 004, Check, see highlights, score, restored text", async
   await page.goto(base);
 
   // Opening a file (the same path as dropping one) fills the text and picks the format.
-  await page.setInputFiles("#u-file", { name: "draft.md", mimeType: "text/markdown", buffer: Buffer.from("# Title\n\nHe said thatRussia was ready.\n") });
+  await page.setInputFiles("#u-file", { name: "draft.md", mimeType: "text/markdown", buffer: Buffer.from("# Title\n\nHe said thatRussia was ready, in no unpredictable terms.\n") });
   await page.locator("#u-status", { hasText: "draft.md" }).waitFor();
   assert.equal(await page.inputValue("#u-format"), "markdown");
   assert.match(await page.inputValue("#u-input"), /thatRussia/);
