@@ -221,6 +221,10 @@ fn judge(
     Ok((judged, line))
 }
 
+/// One file of `eval --clean`: its figures and its `--dump-doc` row, `None` when it is
+/// binary (skipped), or why it could not be checked.
+type CleanResult = Result<Option<(CleanDoc, Option<String>)>, String>;
+
 /// A text's report, as `unspun check` makes it, with every finding (info included, as
 /// `--clean` counts them): the span metrics and the confidence sweep judge each finding, not
 /// only those `check` would show.
@@ -412,7 +416,7 @@ fn run_clean(session: &Session, dir: &std::path::Path, args: &EvalArgs) -> CmdRe
         ..CheckOptions::default()
     };
     let dump_doc = args.dump_doc.is_some();
-    let results: Vec<Result<Option<(CleanDoc, Option<String>)>, String>> = jobs
+    let results: Vec<CleanResult> = jobs
         .par_iter()
         .map(|(genre, inp)| {
             let read = input::read(inp, opts.max_doc_bytes)?;
