@@ -7,6 +7,7 @@ mod compare;
 mod config_cmd;
 mod eval;
 mod input;
+mod lsp;
 mod project;
 mod rules_cmd;
 mod score;
@@ -56,6 +57,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Find groups of spun copies in a JSON Lines corpus, with each member's faithfulness.
     Cluster(cluster::ClusterArgs),
+    /// Run a language server over stdio: diagnostics, quick fixes and hovers in editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -135,6 +138,7 @@ pub fn run() -> i32 {
         Command::Compare(a) => compare::run(a),
         Command::Score(a) => score::run(a),
         Command::Cluster(a) => cluster::run(a),
+        Command::Lsp(a) => lsp::run(a),
     }
 }
 
