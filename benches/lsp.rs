@@ -100,6 +100,7 @@ fn main() {
                 .ok()
         })
         .collect();
+    let last_log = c.logs.last().cloned().unwrap_or_default();
     let status = c.shutdown();
     let _ = std::fs::remove_dir_all(&ws);
 
@@ -119,5 +120,6 @@ fn main() {
         "  of which checking (server's log): {}",
         summary(&mut checks)
     );
+    println!("  server's last log line: {}", last_log);
     println!("  server exit status after shutdown: {status}");
 }

@@ -145,7 +145,7 @@ fn a_session_from_open_to_exit() {
     };
     watched(&mut c, 1);
     assert_eq!(glue(&c.diagnostics(&uri, 3)), Vec::<&Value>::new());
-    // Now the action edits the file in force instead of creating one.
+    // Nothing left to act on there.
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
