@@ -11,12 +11,14 @@
 //!
 //! The library never prints and never exits; the `unspun` binary owns I/O and exit codes.
 
+pub mod baseline;
 pub mod batch;
 pub mod budget;
 pub mod cluster;
 pub mod compare;
 pub mod config;
 pub mod detect;
+pub mod diffbase;
 pub mod eval;
 pub mod finding;
 pub mod fix;

@@ -6,6 +6,7 @@
 //! (the JSON array, the Checkstyle root, the one SARIF log).
 
 use super::atomic::{AtomicFile, Output};
+use super::ci;
 use super::input::{self, Content, Input};
 use super::project::{ConfigArgs, Ctx, Resolver};
 use super::{parse_size, write_out, PackArgs, SeverityArg, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -123,6 +124,15 @@ pub struct CheckArgs {
     /// rewritten by --fix.
     #[arg(long, value_name = "BYTES", default_value = "50M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
+    /// Fail only on findings not in this baseline: the output of an earlier
+    /// `check --format json` (or jsonl). Findings are matched by path, rule and text, not by
+    /// line, so edits elsewhere in a file keep it valid.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since the merge base with this git revision
+    /// (working tree included; untracked files count as changed).
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
@@ -238,6 +248,8 @@ struct Opts {
     diff: bool,
     fix_min_confidence: Option<f64>,
     max_doc_bytes: usize,
+    /// `--baseline`, `--diff-base`.
+    ci: Arc<ci::Filters>,
 }
 
 pub fn run(args: CheckArgs) -> i32 {
@@ -252,6 +264,13 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
+    let ci = match ci::Filters::new(args.baseline.as_deref(), args.diff_base.as_deref()) {
+        Ok(f) => Arc::new(f),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let (inputs, walk_errors) = input::collect(&args.paths);
     let mut status = EXIT_CLEAN;
     for e in &walk_errors {
@@ -286,6 +305,7 @@ pub fn run(args: CheckArgs) -> i32 {
         diff: args.diff,
         fix_min_confidence: args.fix_min_confidence,
         max_doc_bytes: args.max_doc_bytes,
+        ci,
     };
 
     // Resolve every input's configuration first (configuration errors are reported once per
@@ -427,6 +447,9 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
+    if opts.ci.is_active() && !opts.diff {
+        notes.extend(opts.ci.summary());
+    }
     for n in notes {
         eprintln!("{n}");
     }
@@ -517,14 +540,33 @@ fn check_one(ctx: &Ctx, inp: &Input, opts: &Opts) -> Outcome {
                         return Outcome::Failed(format!("{label}: cannot write the fixes: {e}"));
                     }
                     done.fixed = edits.len();
-                    let checked = check(&new);
+                    let checked = filtered(check(&new), &label, path, &eff, opts);
                     return finish(checked, label, &new, &eff, opts, done, notices);
                 }
                 (Some(_), None) => {}
             }
         }
     }
+    let checked = filtered(checked, &label, path, &eff, opts);
     finish(checked, label, text, &eff, opts, done, notices)
+}
+
+/// The findings at or above the minimum severity, less those `--baseline` and `--diff-base`
+/// leave out.
+fn filtered(
+    mut checked: unspun::config::Checked,
+    label: &str,
+    path: Option<&Path>,
+    eff: &Effective,
+    opts: &Opts,
+) -> unspun::config::Checked {
+    if opts.ci.is_active() {
+        let r = &mut checked.report;
+        r.findings.retain(|f| f.severity >= eff.min_severity);
+        r.path = label.to_string();
+        opts.ci.apply(r, path);
+    }
+    checked
 }
 
 /// What `--fix` or `--diff` did to a document.
