@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ci_filters;
 mod cli;
 mod cluster;
 mod eval_cli;
