@@ -99,7 +99,7 @@ fn baseline_hides_accepted_findings_and_reports_new_ones() {
     );
 
     // The same finding in another file is not excused by this file's entry.
-    std::fs::write(&doc, format!("{PLAIN}")).unwrap();
+    std::fs::write(&doc, PLAIN).unwrap();
     std::fs::write(dir.join("other.txt"), OLD).unwrap();
     let out = check(&dir, &["--baseline", "base.json", "--format", "jsonl", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
