@@ -142,3 +142,72 @@ impl Baseline {
         before - report.findings.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Category, Severity};
+
+    fn finding(rule: &str, text: &str, line: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category: Category::Glue,
+            severity: Severity::Warning,
+            start: 0,
+            end: text.len(),
+            line,
+            column: 1,
+            text: text.into(),
+            suggestion: None,
+            message: String::new(),
+            confidence: 0.9,
+            language: None,
+        }
+    }
+
+    fn entry(rule: &str, text: &str, line: usize) -> String {
+        format!(r#"{{"rule":"{rule}","text":"{text}","line":{line}}}"#)
+    }
+
+    #[test]
+    fn reads_arrays_lines_and_concatenated_objects() {
+        let a = entry("glue.joined-words", "saidthat", 3);
+        let s = format!(
+            "[{{\"path\":\"./a.md\",\"findings\":[{a}]}}]\n{{\"path\":\"b.md\",\"findings\":[{a}]}}\n\
+             {{\n  \"path\": \"c.md\",\n  \"findings\": [{a}, {a}]\n}}"
+        );
+        let b = Baseline::parse(&s).unwrap();
+        assert_eq!(b.len(), 4);
+        assert_eq!(b.len_for("a.md"), 1);
+        assert_eq!(b.len_for("./c.md"), 2);
+        assert!(Baseline::parse("[1, 2]").is_err());
+    }
+
+    #[test]
+    fn each_entry_excuses_the_nearest_finding_once() {
+        let s = format!(
+            "{{\"path\":\"a.md\",\"findings\":[{}]}}",
+            entry("glue.joined-words", "saidthat", 10)
+        );
+        let b = Baseline::parse(&s).unwrap();
+        let mut r = Report {
+            path: "a.md".into(),
+            score: 90.0,
+            words: 10,
+            findings: vec![
+                finding("glue.joined-words", "saidthat", 2),
+                finding("glue.joined-words", "saidthat", 12),
+                finding("garble.repeat", "saidthat", 12),
+            ],
+            truncated: None,
+        };
+        assert_eq!(b.filter(&mut r), 1);
+        let left: Vec<(&str, usize)> = r
+            .findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.line))
+            .collect();
+        assert_eq!(left, [("glue.joined-words", 2), ("garble.repeat", 12)]);
+        assert_eq!(r.score, 90.0);
+    }
+}
