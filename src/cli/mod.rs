@@ -2,6 +2,7 @@
 
 mod atomic;
 mod check;
+mod ci;
 mod cluster;
 mod compare;
 mod config_cmd;

@@ -6,6 +6,7 @@ mod lsp_client;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ci_filters;
 mod cli;
 mod cluster;
 mod entry_points;
