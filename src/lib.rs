@@ -34,12 +34,14 @@
 // The command line's modules say `unspun::…` like any user of the library.
 extern crate self as unspun;
 
+pub mod baseline;
 pub mod batch;
 mod budget;
 mod checker;
 pub mod cluster;
 pub mod compare;
 pub mod config;
+pub mod diffbase;
 #[cfg(feature = "cli")]
 pub(crate) mod eval;
 mod finding;

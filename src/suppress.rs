@@ -100,6 +100,23 @@ fn line_comment_re() -> &'static Regex {
     })
 }
 
+/// Original byte ranges of the directives of a plain text (`<!-- … -->`, `#` and `//`
+/// forms). [`markup::extract`](crate::text::markup::extract) masks them, so that a directive is
+/// not read as prose (a broken sentence "unspun-disable-next-line glue.joined-words"); in
+/// Markdown and HTML comments are masked already.
+pub fn plain_directive_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    if !text.contains("unspun-") {
+        return Vec::new();
+    }
+    let mut out: Vec<std::ops::Range<usize>> = comment_re()
+        .find_iter(text)
+        .chain(line_comment_re().find_iter(text))
+        .map(|m| m.range())
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 /// Find the directives of a text (`<!-- … -->` in every format; `#` and `//` comments in
 /// plain text, `..` comments in reStructuredText, `//` in AsciiDoc), in text order. Directives that start inside a `code` range (e.g. a Markdown
 /// code block showing the syntax) are examples, not directives.
@@ -328,6 +345,18 @@ mod tests {
             f.iter().filter(|f| f.rule == "glue.joined-words").count(),
             2
         );
+    }
+
+    #[test]
+    fn plain_text_directives_are_not_prose() {
+        let text = "First line here.\n# unspun-disable-next-line glue.joined-words\nHe said thatRussia was ready.\n<!-- unspun-disable-next-line garble -->\nIt was the the best.\n";
+        let m = crate::text::markup::extract(text, Format::Plain, Default::default());
+        let doc = Document::with_markup(text, m.masked, &m.breaks);
+        let checker = Checker::builder().build().unwrap();
+        let mut f = checker.check_document(&doc).findings;
+        let u = apply(&mut f, text, Format::Plain, &doc, &m.code);
+        assert!(f.is_empty(), "{f:?}");
+        assert!(u.is_empty(), "{u:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! (the JSON array, the Checkstyle root, the one SARIF log).
 
 use super::atomic::{self, RewriteError};
+use super::ci;
 use super::input::{self, Input};
 use super::{exit_code, CmdResult, Error, Out, SessionArgs, SeverityArg, Size};
 use clap::{Args, ValueEnum};
@@ -134,6 +135,15 @@ pub struct CheckArgs {
     /// rewritten by --fix.
     #[arg(long, value_name = "BYTES", default_value_t = Size(defaults::CHECK_MAX_DOC_BYTES))]
     pub max_doc_bytes: Size,
+    /// Fail only on findings not in this baseline: the output of an earlier
+    /// `check --format json` (or jsonl). Findings are matched by path, rule and text, not by
+    /// line, so edits elsewhere in a file keep it valid.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since the merge base with this git revision
+    /// (working tree included; untracked files count as changed).
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
     #[command(flatten)]
     pub walk: input::WalkArgs,
     #[command(flatten)]
@@ -246,6 +256,8 @@ struct Opts {
     diff: bool,
     /// What the session's check is given (size limit, severity, fail-under, fixes, markup).
     check: CheckOptions,
+    /// `--baseline`, `--diff-base`.
+    ci: Arc<ci::Filters>,
 }
 
 impl Opts {
@@ -281,6 +293,10 @@ pub fn run(args: CheckArgs) -> CmdResult {
         );
         return Ok(exit_code(true, false));
     }
+    let ci = Arc::new(
+        ci::Filters::new(args.baseline.as_deref(), args.diff_base.as_deref())
+            .map_err(Error::msg)?,
+    );
     // One session for the run: it finds each input's configuration (and the `exclude` globs
     // the folder walk applies), and checks every document.
     let session = Arc::new(args.session.builder().build());
@@ -334,6 +350,7 @@ pub fn run(args: CheckArgs) -> CmdResult {
             html_main_only: args.html_main_only,
             ..CheckOptions::default()
         },
+        ci,
     };
 
     // Resolve every input's configuration first (configuration errors are reported once per
@@ -475,6 +492,9 @@ pub fn run(args: CheckArgs) -> CmdResult {
         }
     }
     sink.out.finish()?;
+    if opts.ci.is_active() && !opts.diff {
+        notes.extend(opts.ci.summary());
+    }
     for n in notes {
         eprintln!("{n}");
     }
@@ -565,7 +585,7 @@ fn check_one(profile: &Profile, inp: &Input, opts: &Opts) -> Outcome {
                                 .label(&label)
                                 .format(checked.format);
                             return match profile.check(&again, &opts.check) {
-                                Ok(c) => finish(c, opts, done, notices),
+                                Ok(c) => finish(c, opts, done, notices, path),
                                 Err(e) => Outcome::Failed(format!("{label}: {e}")),
                             };
                         }
@@ -583,7 +603,7 @@ fn check_one(profile: &Profile, inp: &Input, opts: &Opts) -> Outcome {
             }
         }
     }
-    finish(checked, opts, done, notices)
+    finish(checked, opts, done, notices, path)
 }
 
 /// A notice for standard error.
@@ -607,7 +627,18 @@ struct Fixes {
     fixed: usize,
 }
 
-fn finish(checked: Checked, opts: &Opts, fixes: Fixes, notices: Vec<String>) -> Outcome {
+fn finish(
+    mut checked: Checked,
+    opts: &Opts,
+    fixes: Fixes,
+    notices: Vec<String>,
+    path: Option<&Path>,
+) -> Outcome {
+    // `--baseline` and `--diff-base` leave out what is not new (the score still describes
+    // the whole document).
+    if opts.ci.is_active() {
+        opts.ci.apply(&mut checked.report, path);
+    }
     let Fixes { diff, fixed } = fixes;
     let below = checked.below_fail_under();
     let unused = if opts.unused {

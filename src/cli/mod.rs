@@ -2,11 +2,13 @@
 
 mod atomic;
 mod check;
+mod ci;
 mod cluster;
 mod compare;
 mod config_cmd;
 mod eval;
 mod input;
+mod lsp;
 mod output;
 mod rules_cmd;
 mod score;
@@ -76,6 +78,8 @@ pub enum Command {
     Cluster(cluster::ClusterArgs),
     /// Print the licences of unspun and of the data compiled into it.
     Licenses,
+    /// Run a language server over stdio: diagnostics, quick fixes and hovers in editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Rule-pack options shared by the commands that check text.
@@ -180,6 +184,7 @@ pub fn run() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Score(a) => score::run(a),
         Command::Cluster(a) => cluster::run(a),
+        Command::Lsp(a) => Ok(ExitCode::from(lsp::run(a))),
         Command::Licenses => {
             let mut out = Out::stdout();
             out.write(unspun::rules::licenses::text())

@@ -128,7 +128,11 @@ pub struct Markup {
 /// Find the non-prose ranges of `text` in the given format.
 pub fn extract(text: &str, format: Format, opts: MarkupOptions) -> Markup {
     let mut m = match format {
-        Format::Plain => Markup::default(),
+        // Inline-ignore directives are not prose (in the other formats they are comments).
+        Format::Plain => Markup {
+            masked: crate::suppress::plain_directive_spans(text),
+            ..Markup::default()
+        },
         Format::Markdown => markdown(text),
         Format::Html => html(text, 0, opts),
         Format::Rst => super::rst::extract(text),
