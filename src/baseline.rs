@@ -200,6 +200,9 @@ mod tests {
                 finding("garble.repeat", "saidthat", 12),
             ],
             truncated: None,
+            language: None,
+            verdict: None,
+            translated_from: None,
         };
         assert_eq!(b.filter(&mut r), 1);
         let left: Vec<(&str, usize)> = r
