@@ -23,7 +23,9 @@
 //! side is a thesaurus neighbour of a word of the other: Moby, WordNet, inflection or "similar
 //! to"), **foreign** and **boilerplate** (the copy side lies in a finding of that category
 //! from the checker, if one is given; an insertion that is a whole line at the very start or
-//! end of the copy is boilerplate too), **other**.
+//! end of the copy is boilerplate too), **typo** (one word for one word, a misspelling of it by
+//! edit distance: see `typo`; a name is a typo only when its case or two neighbouring letters
+//! changed), **other**.
 //!
 //! # Score
 //!
@@ -75,6 +77,9 @@ pub enum ChangeClass {
     Boilerplate,
     /// A number or a name differs.
     Fact,
+    /// A misspelling of the source word (a letter or two added, dropped, changed or swapped
+    /// with its neighbour, or only the case): a slip, not spinning.
+    Typo,
     /// Anything else.
     Other,
 }
@@ -88,6 +93,7 @@ impl ChangeClass {
             ChangeClass::Glue => "glue",
             ChangeClass::Boilerplate => "boilerplate",
             ChangeClass::Fact => "fact",
+            ChangeClass::Typo => "typo",
             ChangeClass::Other => "other",
         }
     }
@@ -507,6 +513,20 @@ fn classify(
                 Some(id) => cx.lex.is_name_only(id) || (!t.sent_start && !cx.lex.is_word_id(id)),
             }
     };
+    // Names on the source side only: a misspelt word of the copy is no dictionary word, so it
+    // looks like a name itself.
+    let names = s.iter().any(|t| name(cx.sdoc, t));
+    if let ([st], [ct]) = (s, c) {
+        if st.kind == TokenKind::Word && ct.kind == TokenKind::Word {
+            // A name one letter off may be another name ("Osama" for "Obama"): only a case
+            // change or two swapped letters make it a typo.
+            match typo(cx.lex, sn[0], cn[0]) {
+                Some(Typo::Slip) => return ChangeClass::Typo,
+                Some(Typo::Edit) if !names => return ChangeClass::Typo,
+                _ => {}
+            }
+        }
+    }
     if s.iter().any(|t| name(cx.sdoc, t)) && kind != ChangeKind::Insertion {
         return ChangeClass::Fact;
     }
@@ -514,6 +534,41 @@ fn classify(
         return ChangeClass::Fact;
     }
     ChangeClass::Other
+}
+
+/// How a word is misspelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typo {
+    /// Only the case differs, or two neighbouring letters are swapped ("form" for "from").
+    Slip,
+    /// Another small edit: a letter or two added, dropped or changed.
+    Edit,
+}
+
+/// Is the copy's word (folded) a misspelling of the source's? The same word in another case;
+/// or, for words of 4 letters or more, an edit distance of 1 (2 from 8 letters on) counted
+/// with Damerau–Levenshtein (`strsim`), where swapping two neighbouring letters is one edit.
+/// Two dictionary words apart by anything but a swap ("cart", "card") are a word changed, not
+/// a typo.
+fn typo(lex: &Lexicon, source: &str, copy: &str) -> Option<Typo> {
+    if source == copy {
+        // Only the case differs (the texts are compared by their exact spelling).
+        return Some(Typo::Slip);
+    }
+    let len = source.chars().count().min(copy.chars().count());
+    if len < 4 {
+        return None;
+    }
+    let edits = strsim::damerau_levenshtein(source, copy);
+    let allowed = if len >= 8 { 2 } else { 1 };
+    if edits == 0 || edits > allowed {
+        return None;
+    }
+    if edits == 1 && strsim::levenshtein(source, copy) == 2 {
+        return Some(Typo::Slip);
+    }
+    let known = lex.id(copy).is_some_and(|id| lex.is_word_id(id));
+    (!known).then_some(Typo::Edit)
 }
 
 /// Is some word of one side a thesaurus neighbour of a word of the other?

@@ -96,6 +96,59 @@ fn changed_number_and_name_are_facts() {
 }
 
 #[test]
+fn misspellings_are_typos_not_swaps_or_facts() {
+    let source = "The government of Lyon met on Tuesday to discuss the budget from Paris.\n";
+    let copy = source
+        .replace("government", "governmemt") // a letter changed: not a dictionary word
+        .replace("Tuesday", "Teusday") // two letters swapped, in a name
+        .replace("from", "form") // two letters swapped: both are words
+        .replace("discuss", "Discuss"); // only the case
+    let r = compare(source, &copy);
+    check_offsets(source, &copy, &r.changes);
+    let got: Vec<_> = r.changes.iter().map(brief).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                ChangeKind::Substitution,
+                ChangeClass::Typo,
+                "governmemt",
+                "government"
+            ),
+            (
+                ChangeKind::Substitution,
+                ChangeClass::Typo,
+                "Teusday",
+                "Tuesday"
+            ),
+            (
+                ChangeKind::Substitution,
+                ChangeClass::Typo,
+                "Discuss",
+                "discuss"
+            ),
+            (ChangeKind::Substitution, ChangeClass::Typo, "form", "from"),
+        ]
+    );
+    // A name one letter off may be another name; a word for another word is no typo.
+    let copy = source.replace("Lyon", "Lyot").replace("budget", "budgie");
+    let r = compare(source, &copy);
+    let got: Vec<_> = r.changes.iter().map(brief).collect();
+    assert_eq!(
+        got,
+        [
+            (ChangeKind::Substitution, ChangeClass::Fact, "Lyot", "Lyon"),
+            (
+                ChangeKind::Substitution,
+                ChangeClass::Other,
+                "budgie",
+                "budget"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn glued_and_split_words_are_glue() {
     let copy = SOURCE.replace("the budget", "thebudget");
     let r = compare(SOURCE, &copy);
