@@ -414,7 +414,10 @@ fn slow_clients_and_a_flood_leave_the_server_prompt_and_bounded() {
     if let Some(threads) = proc_status(pid, "Threads:") {
         // One per connection, the health slots kept for /healthz (4, `serve::HEALTH_SLOTS`),
         // and a few of the server's own.
-        assert!(threads <= 16 + 4 + 4, "{threads} threads for 16 connections");
+        assert!(
+            threads <= 16 + 4 + 4,
+            "{threads} threads for 16 connections"
+        );
     }
 
     // The idle clients are cut off once --timeout has passed since they connected.
