@@ -5,7 +5,8 @@
 use unspun::{Checker, Severity};
 
 /// Written for these tests: a council report spun by hand with WordNet synonyms.
-const SPUN: &str = "The city council met on Tuesday to deliberate the fresh budget, which has \
+pub(crate) const SPUN: &str =
+    "The city council met on Tuesday to deliberate the fresh budget, which has \
     been the topic of heated argument for months. Members said the design would elevate taxes \
     for most households and trim spending on schools, roads and parks. The city manager told \
     reporters that the council had no alternative but to equilibrate the books before the \

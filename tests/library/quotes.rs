@@ -3,18 +3,8 @@
 
 use unspun::Checker;
 
-/// Written for this test: a council report spun by hand with WordNet synonyms, on one line.
-const SPUN: &str = "The city council met on Tuesday to deliberate the fresh budget, which has \
-    been the topic of heated argument for months. Members said the design would elevate taxes \
-    for most households and trim spending on schools, roads and parks. The city manager told \
-    reporters that the council had no alternative but to equilibrate the books before the \
-    ending of the fiscal year, because the state had reduced its backing by almost a fifth. \
-    Critics said the strategy would injure the poorest families first and demanded a public \
-    listening before any ballot was taken. The mayor said she would gather with parents and \
-    teachers next week and hoped to achieve a via media that both sides could accept. She said \
-    the city could not go on borrowing money to wage for everyday costs. The council is \
-    expected to vote on the final design at the end of the month, after a second round of \
-    public hearings in each territory of the city.";
+// The hand-spun council report of the document-first tests.
+use super::document_first::SPUN;
 
 fn swaps(text: &str) -> Vec<String> {
     let checker = Checker::builder().embedded_packs(false).build().unwrap();
