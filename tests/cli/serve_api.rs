@@ -1,104 +1,27 @@
 //! `unspun serve`: the JSON API over real sockets, against the real binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-/// A server on a free loopback port, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+use crate::support::serve::{parse, proc_status, Server};
+
+/// The JSON API's requests, on the shared test server.
+trait Api {
+    fn post(&self, path: &str, body: &[u8]) -> (u16, String, Vec<u8>);
+    fn json(&self, body: &serde_json::Value) -> (u16, serde_json::Value);
 }
 
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_unspun"))
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start unspun serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("read the banner");
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        Server { child, addr }
-    }
-
-    fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(&self.addr).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        s
-    }
-
-    /// Send raw bytes, read the whole response: (status, head, body).
-    fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
-        let mut s = self.connect();
-        // The server may answer (413) before reading everything; a failed write is fine then.
-        let _ = s.write_all(request);
-        let _ = s.shutdown(Shutdown::Write);
-        let mut resp = Vec::new();
-        let _ = s.read_to_end(&mut resp);
-        parse(&resp)
-    }
-
-    fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
-        self.raw(format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).as_bytes())
-    }
-
+impl Api for Server {
     fn post(&self, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
-        let mut req = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            self.addr,
-            body.len()
-        )
-        .into_bytes();
-        req.extend_from_slice(body);
-        self.raw(&req)
+        self.request("POST", path, "Content-Type: application/json\r\n", body)
     }
 
     fn json(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
         let (status, _, b) = self.post("/api/check", body.to_string().as_bytes());
         (status, serde_json::from_slice(&b).expect("a JSON response"))
     }
-
-    fn assert_healthy(&self) {
-        let (status, _, body) = self.get("/healthz");
-        assert_eq!(status, 200);
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(v["status"], "ok");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn parse(resp: &[u8]) -> (u16, String, Vec<u8>) {
-    let text = String::from_utf8_lossy(resp);
-    let split = resp
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head in {text:?}"));
-    let head = String::from_utf8_lossy(&resp[..split]).to_string();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line in {head:?}"));
-    (status, head, resp[split + 4..].to_vec())
 }
 
 fn error_of(body: &[u8]) -> String {
@@ -330,17 +253,6 @@ fn html_report_of_the_seeds() {
     assert!(page.contains(">Dentro</mark>"));
     assert!(page.contains(">animpenetrable</mark>"));
     assert!(!page.contains("<script") && !page.contains("<link") && !page.contains("url("));
-}
-
-/// A field of /proc/PID/status (kB or a count), Linux only.
-fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// Read a response with a deadline: its status, or `None` if the connection was reset,
