@@ -382,6 +382,7 @@ impl Cors {
 }
 
 pub fn run(args: ServeArgs) -> CmdResult {
+    cap_malloc_arenas();
     let max_findings = usize::try_from(args.max_findings).unwrap_or(usize::MAX);
     let profile = args
         .session
@@ -470,6 +471,21 @@ pub fn run(args: ServeArgs) -> CmdResult {
 }
 
 /// Answer 503 without waiting on the client: the response fits in the socket buffer.
+/// glibc's malloc gives each thread that allocates under contention an arena of its own (up to
+/// eight per core) and keeps what is freed there for that arena: with a thread per connection,
+/// the request bodies and check buffers of many connections stay resident after they are
+/// freed (the hostile-clients test saw the peak vary from 250 to 360 MB). Two arenas keep the
+/// peak near what is really in use (170 to 210 MB there) at no measurable cost in speed: the
+/// checks themselves are few (`--workers`) and allocate little per word.
+fn cap_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator, under the allocator's own lock;
+    // no Rust invariant depends on it.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn turn_away(stream: TcpStream) {
     if stream.set_nonblocking(true).is_ok() {
         let mut s = &stream;

@@ -139,6 +139,8 @@ pub struct Assessment {
 pub struct Scored {
     /// Its first token.
     pub first: usize,
+    /// Its last token.
+    pub last: usize,
     /// Its confidence `c` (is it a swap, in spun text?).
     pub confidence: f32,
     /// Its evidence `e` (a swap, or a word of clean text?).

@@ -137,21 +137,26 @@ struct Verdict {
 impl Detector for NgramSwap {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
         let lex = self.lex;
-        let mut verdicts: Vec<Verdict> = Vec::new();
-        let eligible = self.walk(doc, &mut |v| verdicts.push(v.clone()));
-        let scored: Vec<document::Scored> = verdicts.iter().map(Verdict::scored).collect();
+        // Only what the document model and the findings need is kept of each verdict (not
+        // its features and judgement): a long document has a verdict on most of its words.
+        let mut scored: Vec<document::Scored> = Vec::new();
+        let mut kept: Vec<(WordId, f32)> = Vec::new();
+        let eligible = self.walk(doc, &mut |v| {
+            scored.push(v.scored());
+            kept.push((v.judgement.best.word, v.judgement.gain));
+        });
         let assessment = document::assess(doc, &eligible, &scored);
-        for (v, &(q, _)) in verdicts.iter().zip(&assessment.words) {
+        for ((v, &(best, gain)), &(q, _)) in scored.iter().zip(&kept).zip(&assessment.words) {
             if q < tune::EVIDENCE_POSTERIOR {
                 continue;
             }
             let span = doc.orig_span_tokens(v.first, v.last);
             let orig = &doc.orig[span.clone()];
-            let suggestion = super::foreign::match_case(lex.word(v.judgement.best.word), orig);
+            let suggestion = super::foreign::match_case(lex.word(best), orig);
             let message = format!(
                 "'{orig}' is unusual here: with '{suggestion}' the context is {} more likely \
                  (a thesaurus swap?)",
-                ratio(v.judgement.gain)
+                ratio(gain)
             );
             let mut hit = Hit::new(self.rule, span, q as f64)
                 .suggest(suggestion)
@@ -168,6 +173,7 @@ impl Verdict {
     fn scored(&self) -> document::Scored {
         document::Scored {
             first: self.first,
+            last: self.last,
             confidence: self.confidence,
             evidence: self.evidence,
         }
