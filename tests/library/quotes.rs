@@ -31,11 +31,11 @@ fn an_unclosed_quote_does_not_mute_the_rest_of_the_line() {
 #[test]
 fn words_inside_a_closed_quotation_are_not_judged() {
     let plain = swaps(&format!(
-        "{SPUN} The treasurer added that the city cannot desert its parks."
+        "{SPUN} The treasurer added that the city must not desert its parks."
     ));
     assert!(plain.contains(&"desert".to_string()), "{plain:?}");
     let quoted = swaps(&format!(
-        "{SPUN} The treasurer added: \u{201c}the city cannot desert its parks.\u{201d}"
+        "{SPUN} The treasurer added: \u{201c}the city must not desert its parks.\u{201d}"
     ));
     assert!(!quoted.contains(&"desert".to_string()), "{quoted:?}");
     assert!(quoted.len() >= 3, "the rest is still judged: {quoted:?}");

@@ -1,22 +1,20 @@
-//! The calibration: a verdict's posterior is turned into a confidence by a logistic model over
-//! a few generic, named features of the verdict,
+//! The calibration features: generic, named facts about a verdict (its context gain and
+//! attestation, how much commoner its suggestion is, its thesaurus edge, the word in its
+//! document...) from which the word's two scores are computed: the confidence `c` by
+//! gradient-boosted trees ([`super::trees`]), the evidence `e` by a logistic model
+//! ([`EVIDENCE_WEIGHTS`]), both fitted on labelled development data by
+//! `tools/fit_ngram.py` from the rows that `unspun eval --dump-doc` writes (one JSON object
+//! per judged word, its features keyed by the names below). Generic features, so the
+//! calibration transfers to other texts and spinners: an edge that several thesauri agree on
+//! is a likelier pick for any spinner, and an inflection edge is strong evidence because
+//! spinners do not inflect what they insert.
 //!
-//! ```text
-//! confidence = sigmoid(Σ WEIGHTS.f · features.f + INTERCEPT)
-//! ```
-//!
-//! fitted on labelled development data by `tools/fit_ngram.py` from the rows that `unspun eval
-//! --dump-features` writes (one JSON object per judged word, its features keyed by the names
-//! below). Few weights on generic features, so the calibration transfers to other texts and
-//! spinners: an edge that several thesauri agree on is a likelier pick for any spinner, and an
-//! inflection edge is strong evidence because spinners do not inflect what they insert.
-//!
-//! To add a feature: a line in `features!` below, its value in [`Features::of`], its weight in
-//! [`WEIGHTS`] (0 until refitted: `unspun eval --dump-features`, then `tools/fit_ngram.py`
-//! prints the new `WEIGHTS` and `INTERCEPT`).
+//! To add a feature: a line in `features!` below and its value in [`Features::of`], then a
+//! re-fit (`unspun eval --dump-doc`, `tools/fit_ngram.py`, `tools/splice_consts.py`).
 
 use super::judge::Judgement;
 use super::run::WordContext;
+use super::trees;
 use crate::lexicon::EdgeKind;
 
 /// Declares [`Features`]: one `f32` field per feature, in calibration order, with the
@@ -96,68 +94,6 @@ features! {
     fragment,
 }
 
-/// The calibration weights, by feature (fitted by `tools/fit_ngram.py`).
-pub const WEIGHTS: Features = Features {
-    obs_attest_3: -0.0842,
-    obs_attest_4: -0.2176,
-    obs_attest_5_plus: -0.0188,
-    attest_gain: 0.0190,
-    context_gain: 0.1151,
-    unigram_gain: -0.0447,
-    log_synset: -0.0491,
-    obs_unigram: 0.4656,
-    log_obs_neighbours: 0.0362,
-    log_odds: 0.5749,
-    first_pass_posterior: 0.5257,
-    thesauri: 0.8741,
-    inflection: 1.0955,
-    obs_rare: 0.1566,
-    via_inflection: -0.3357,
-    obs_out_of_model: 0.6399,
-    phrase: 1.8926,
-    log_repeats: -1.7024,
-    candidate_in_doc: -0.0343,
-    obs_closed_class: -1.0670,
-    candidate_closed_class: -0.2142,
-    near_markup: 0.0000,
-    fragment: -0.3502,
-};
-
-/// The intercept of the calibration.
-pub const INTERCEPT: f32 = 0.2605;
-
-/// The weights of the evidence score, by feature (fitted by `tools/fit_ngram.py`): a
-/// logistic model trained to tell swapped words from the words of clean text of several
-/// genres, what the document model weighs (see [`super::document`]).
-pub const EVIDENCE_WEIGHTS: Features = Features {
-    obs_attest_3: 0.0463,
-    obs_attest_4: 0.0178,
-    obs_attest_5_plus: 0.2232,
-    attest_gain: 0.0664,
-    context_gain: 0.0837,
-    unigram_gain: 0.0776,
-    log_synset: -0.0909,
-    obs_unigram: 0.6353,
-    log_obs_neighbours: -0.2068,
-    log_odds: 0.5407,
-    first_pass_posterior: 0.5357,
-    thesauri: 0.7262,
-    inflection: 1.2230,
-    obs_rare: -0.0133,
-    via_inflection: -0.4443,
-    obs_out_of_model: 0.6694,
-    phrase: 2.6430,
-    log_repeats: -3.7904,
-    candidate_in_doc: -0.8662,
-    obs_closed_class: -0.7166,
-    candidate_closed_class: -0.0830,
-    near_markup: -2.0572,
-    fragment: -1.9291,
-};
-
-/// The intercept of the evidence score.
-pub const EVIDENCE_INTERCEPT: f32 = 3.7353;
-
 impl Features {
     /// The features of a judgement; `p1`: the first pass's posterior for the same word; `c`:
     /// what the document and the surroundings say.
@@ -196,33 +132,62 @@ impl Features {
 
     /// The confidence: the probability that the word was swapped, if its text is spun.
     pub fn confidence(&self) -> f32 {
-        self.logistic(&WEIGHTS, INTERCEPT)
+        trees::CONFIDENCE.probability(&self.values())
     }
 
     /// The evidence score: how much more the word looks like a swap than like a word of
-    /// clean text (a probability under the balanced training of `tools/fit_ngram.py`).
+    /// clean text (a probability under the balanced training of `tools/fit_ngram.py`): a
+    /// logistic model, which transfers to genres it was not fitted on (see the tool).
     pub fn evidence(&self) -> f32 {
-        self.logistic(&EVIDENCE_WEIGHTS, EVIDENCE_INTERCEPT)
-    }
-
-    fn logistic(&self, weights: &Features, intercept: f32) -> f32 {
         let z: f32 = self
             .values()
             .iter()
-            .zip(weights.values())
+            .zip(EVIDENCE_WEIGHTS.values())
             .map(|(x, w)| x * w)
             .sum::<f32>()
-            + intercept;
+            + EVIDENCE_INTERCEPT;
         1.0 / (1.0 + (-z).exp())
     }
 }
+
+/// The weights of the evidence score, by feature (fitted by `tools/fit_ngram.py`): a
+/// logistic model trained to tell swapped words from the words of clean text of several
+/// genres, what the document model weighs (see [`super::document`]).
+pub const EVIDENCE_WEIGHTS: Features = Features {
+    obs_attest_3: 0.1935,
+    obs_attest_4: 0.2750,
+    obs_attest_5_plus: 0.3481,
+    attest_gain: 0.1553,
+    context_gain: 0.1634,
+    unigram_gain: 0.1262,
+    log_synset: -0.3082,
+    obs_unigram: 0.5847,
+    log_obs_neighbours: -0.5238,
+    log_odds: 0.4188,
+    first_pass_posterior: 0.6146,
+    thesauri: 0.9087,
+    inflection: 1.8459,
+    obs_rare: 0.0225,
+    via_inflection: -0.3923,
+    obs_out_of_model: 0.4616,
+    phrase: 2.2679,
+    log_repeats: -3.6690,
+    candidate_in_doc: -0.9165,
+    obs_closed_class: -1.0791,
+    candidate_closed_class: 0.1170,
+    near_markup: -2.1415,
+    fragment: -2.2445,
+};
+
+/// The intercept of the evidence score.
+pub const EVIDENCE_INTERCEPT: f32 = 3.6262;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The dump keys each value by its field name, in calibration order: what
-    /// `tools/fit_ngram.py` reads and what its printed `WEIGHTS` are matched against.
+    /// `tools/fit_ngram.py` reads (it matches the columns to the trees' feature indices by this order).
     #[test]
     fn features_serialize_by_name_in_calibration_order() {
         let f = Features {
@@ -246,21 +211,70 @@ mod tests {
         }
     }
 
-    /// The confidence is the logistic model of the weights: no feature, the intercept alone;
-    /// each feature moves it by its own weight.
+    /// Every tree of both scores is well formed: each split's children are in the tree, on
+    /// a feature that exists, and every path ends in a leaf.
     #[test]
-    fn the_confidence_weighs_each_feature_by_its_named_weight() {
-        let sigmoid = |z: f32| 1.0 / (1.0 + (-z).exp());
-        assert_eq!(Features::default().confidence(), sigmoid(INTERCEPT));
-        let f = Features {
-            phrase: 1.0,
-            ..Features::default()
-        };
-        assert_eq!(f.confidence(), sigmoid(WEIGHTS.phrase + INTERCEPT));
-        let f = Features {
+    fn the_trees_are_well_formed() {
+        use super::trees::{Node, CONFIDENCE};
+        fn walk(nodes: &[Node], i: usize, depth: usize) -> usize {
+            assert!(depth < 64, "a cycle");
+            match nodes[i] {
+                Node::Leaf(v) => {
+                    assert!(v.is_finite());
+                    1
+                }
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    assert!((feature as usize) < Features::LEN);
+                    assert!(!threshold.is_nan());
+                    walk(nodes, left as usize, depth + 1) + walk(nodes, right as usize, depth + 1)
+                }
+            }
+        }
+        {
+            let e = &CONFIDENCE;
+            assert!(e.trees.len() >= 10, "not fitted");
+            let mut leaves = 0;
+            for (k, &first) in e.trees.iter().enumerate() {
+                let end = e.trees.get(k + 1).map_or(e.nodes.len(), |&n| n as usize);
+                leaves += walk(&e.nodes[first as usize..end], 0, 0);
+            }
+            assert!(leaves > e.trees.len());
+        }
+    }
+
+    /// The scores move the way the evidence says: a phrase of a multi-word lemma with a
+    /// large context gain and an inflection edge is a likelier swap than the same word
+    /// repeated through its document next to markup.
+    #[test]
+    fn the_scores_follow_the_evidence() {
+        let strong = Features {
+            context_gain: 4.0,
+            log_odds: 2.0,
+            first_pass_posterior: 0.9,
             thesauri: 2.0,
+            inflection: 1.0,
+            obs_unigram: -5.5,
             ..Features::default()
         };
-        assert_eq!(f.confidence(), sigmoid(2.0 * WEIGHTS.thesauri + INTERCEPT));
+        let weak = Features {
+            log_repeats: 1.0,
+            near_markup: 1.0,
+            fragment: 1.0,
+            candidate_in_doc: 1.0,
+            log_odds: -3.0,
+            obs_unigram: -2.0,
+            ..Features::default()
+        };
+        assert!(strong.confidence() > weak.confidence());
+        assert!(strong.evidence() > weak.evidence());
+        for f in [strong, weak] {
+            assert!((0.0..=1.0).contains(&f.confidence()));
+            assert!((0.0..=1.0).contains(&f.evidence()));
+        }
     }
 }

@@ -47,6 +47,9 @@ mod features;
 mod judge;
 mod run;
 mod tune;
+// Generated tables, written by tools/splice_consts.py as printed (not reflowed).
+#[rustfmt::skip]
+mod trees;
 
 pub use features::Features;
 

@@ -32,50 +32,50 @@ pub const CORRECT: f32 = 0.5;
 /// `ln D(e)` at knots of the evidence score `e`: how much likelier a score is on a swapped
 /// word than on a word of clean text (linear in between, flat outside).
 pub const DOC_RATIO_KNOTS: [(f32, f32); 14] = [
-    (0.2830, -1.8862),
-    (0.4587, 0.2723),
-    (0.5641, 0.6559),
-    (0.6353, 1.0367),
-    (0.6911, 1.3157),
-    (0.7397, 1.5292),
-    (0.7857, 1.8063),
-    (0.8261, 2.1150),
-    (0.8613, 2.4282),
-    (0.8971, 2.8391),
-    (0.9261, 3.4156),
-    (0.9509, 4.0701),
-    (0.9735, 5.0194),
-    (0.9912, 6.7150),
+    (0.2839, -1.9302),
+    (0.4635, 0.2850),
+    (0.5705, 0.6680),
+    (0.6548, 1.1357),
+    (0.7211, 1.3825),
+    (0.7794, 1.7214),
+    (0.8291, 2.1599),
+    (0.8681, 2.5303),
+    (0.9046, 2.9419),
+    (0.9319, 3.6169),
+    (0.9539, 4.2142),
+    (0.9703, 5.1883),
+    (0.9839, 5.9067),
+    (0.9944, 7.6429),
 ];
 /// `D` of an eligible word the judge did not weigh (every window around it attested).
-pub const DOC_RATIO_UNJUDGED: f32 = 0.4000;
+pub const DOC_RATIO_UNJUDGED: f32 = 0.3868;
 /// `ln W(c)` at knots of the confidence `c`: how much likelier a confidence is on a swapped
 /// word than on another word of the same spun text.
 pub const WORD_RATIO_KNOTS: [(f32, f32); 14] = [
-    (0.0684, -1.6830),
-    (0.1172, -0.8873),
-    (0.1570, -0.4451),
-    (0.1968, -0.2284),
-    (0.2413, 0.0648),
-    (0.2928, 0.3331),
-    (0.3499, 0.5578),
-    (0.4165, 0.9124),
-    (0.4879, 1.2907),
-    (0.5712, 1.5528),
-    (0.6601, 2.1717),
-    (0.7467, 2.5780),
-    (0.8372, 3.1470),
-    (0.9262, 3.7107),
+    (0.1266, -2.0509),
+    (0.2121, -0.8287),
+    (0.2974, -0.2415),
+    (0.3842, 0.1119),
+    (0.4724, 0.4124),
+    (0.5553, 0.8650),
+    (0.6490, 1.2973),
+    (0.7443, 1.7008),
+    (0.8224, 2.3570),
+    (0.8886, 2.8148),
+    (0.9272, 3.3163),
+    (0.9502, 4.6767),
+    (0.9656, 4.6767),
+    (0.9815, 4.9328),
 ];
 /// The swap rates a section is tried at.
-pub const RATES: [f32; 6] = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3];
+pub const RATES: [f32; 8] = [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
 /// Eligible words per section (at least; a paragraph is never split).
 pub const SECTION_WORDS: usize = 150;
 /// Calibration of a section's posterior: `σ(SPUN_INTERCEPT + SPUN_SLOPE · max(L − ln n, L_doc))`.
-pub const SPUN_INTERCEPT: f32 = -5.7462;
+pub const SPUN_INTERCEPT: f32 = -8.5473;
 /// See [`SPUN_INTERCEPT`].
-pub const SPUN_SLOPE: f32 = 0.2933;
+pub const SPUN_SLOPE: f32 = 0.5094;
 /// A word's posterior at which it is reported.
-pub const REPORT_POSTERIOR: f32 = 0.5;
+pub const REPORT_POSTERIOR: f32 = 0.6;
 /// A word's posterior below which it adds nothing to the score.
-pub const EVIDENCE_POSTERIOR: f32 = 0.02;
+pub const EVIDENCE_POSTERIOR: f32 = 0.002;
