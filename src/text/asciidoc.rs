@@ -14,6 +14,7 @@
 //! [`Block::Heading`]s, list items and terms [`Block::ListItem`]s, cells
 //! [`Block::TableCell`]s.
 
+use super::lined::{skip_spaces, Out};
 use super::markup::{lines, Block, Line, Markup};
 use std::ops::Range;
 
@@ -30,13 +31,6 @@ const PROSE_MACROS: &[&str] = &[
     "irc",
     "indexterm2",
 ];
-
-struct Out {
-    masked: Vec<Range<usize>>,
-    breaks: Vec<usize>,
-    code: Vec<Range<usize>>,
-    blocks: Vec<(Range<usize>, Block)>,
-}
 
 /// What a delimiter line opens.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -88,12 +82,7 @@ fn delimiter(t: &str) -> Option<Delim> {
 /// Find the non-prose ranges of an AsciiDoc source.
 pub fn extract(text: &str) -> Markup {
     let ls = lines(text);
-    let mut o = Out {
-        masked: Vec::new(),
-        breaks: Vec::new(),
-        code: Vec::new(),
-        blocks: Vec::new(),
-    };
+    let mut o = Out::default();
     let b = text.as_bytes();
     let mut para: Option<(usize, usize, Option<Block>)> = None;
     let mut prev_blank = true;
@@ -112,7 +101,7 @@ pub fn extract(text: &str) -> Markup {
     while i < ls.len() {
         let l = ls[i];
         if l.blank() {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             prev_blank = true;
             header = false;
             attached = false;
@@ -124,11 +113,11 @@ pub fn extract(text: &str) -> Markup {
         let new_block = prev_blank || para.is_none();
         if let Some(delim) = table {
             if t == delim {
-                flush(text, &mut o, &mut para);
-                mask_line(&mut o, l);
+                o.flush(text, inline, &mut para);
+                o.mask_line(l);
                 table = None;
             } else {
-                flush(text, &mut o, &mut para);
+                o.flush(text, inline, &mut para);
                 cells(text, l, &mut o, delim.starts_with('!'));
             }
             prev_blank = false;
@@ -137,25 +126,25 @@ pub fn extract(text: &str) -> Markup {
         }
         // Comments.
         if t.starts_with("//") && !t.starts_with("////") {
-            flush(text, &mut o, &mut para);
-            mask_line(&mut o, l);
+            o.flush(text, inline, &mut para);
+            o.mask_line(l);
             i += 1;
             continue;
         }
         // The header after the document title: author and revision lines.
         if header && l.indent == 0 && !t.starts_with(':') {
-            mask_line(&mut o, l);
+            o.mask_line(l);
             i += 1;
             continue;
         }
         // Attribute entries: `:name: value`, `:name!:`, `:!name:` (continued with ` \`).
         if l.indent == 0 && is_attribute_entry(t) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let mut end = i + 1;
             while text[ls[end - 1].text..ls[end - 1].end].ends_with(" \\") && end < ls.len() {
                 end += 1;
             }
-            mask_lines(&mut o, &ls[i..end], false);
+            o.mask_lines(&ls[i..end], false);
             i = end;
             continue;
         }
@@ -172,9 +161,9 @@ pub fn extract(text: &str) -> Markup {
                     && tl.abs_diff(nl) <= 2
                     && t.chars().next().is_some_and(char::is_alphanumeric);
                 if under {
-                    flush(text, &mut o, &mut para);
-                    mask_line(&mut o, *n);
-                    heading(text, &mut o, l.text..l.end);
+                    o.flush(text, inline, &mut para);
+                    o.mask_line(*n);
+                    o.heading(text, inline, l.text..l.end);
                     header = nt.as_bytes()[0] == b'=' && i == first;
                     prev_blank = false;
                     i += 2;
@@ -184,11 +173,11 @@ pub fn extract(text: &str) -> Markup {
         }
         // Delimited blocks.
         if let Some(d) = delimiter(t) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             match d {
-                Delim::Prose => mask_line(&mut o, l),
+                Delim::Prose => o.mask_line(l),
                 Delim::Table => {
-                    mask_line(&mut o, l);
+                    o.mask_line(l);
                     table = Some(t);
                 }
                 Delim::Code | Delim::Comment | Delim::Data => {
@@ -198,7 +187,7 @@ pub fn extract(text: &str) -> Markup {
                         end += 1;
                     }
                     let last = end.min(ls.len() - 1);
-                    mask_lines(&mut o, &ls[i..=last], d == Delim::Code);
+                    o.mask_lines(&ls[i..=last], d == Delim::Code);
                     i = last + 1;
                     code_style = false;
                     prev_blank = false;
@@ -212,8 +201,8 @@ pub fn extract(text: &str) -> Markup {
         }
         // Block attribute lines and anchors: `[source,rust]`, `[[id]]`, `[NOTE]`.
         if new_block && t.starts_with('[') && t.ends_with(']') {
-            flush(text, &mut o, &mut para);
-            mask_line(&mut o, l);
+            o.flush(text, inline, &mut para);
+            o.mask_line(l);
             let style = t[1..].split([',', ']', '#', '.', '%']).next().unwrap_or("");
             code_style = matches!(style, "source" | "listing" | "literal")
                 || (style.is_empty() && t.starts_with("[,"));
@@ -222,32 +211,32 @@ pub fn extract(text: &str) -> Markup {
         }
         // Block macros: `include::file[]`, `image::x.png[]`, `ifdef::attr[]`, `toc::[]`.
         if l.indent == 0 && is_block_macro(t) {
-            flush(text, &mut o, &mut para);
-            mask_line(&mut o, l);
+            o.flush(text, inline, &mut para);
+            o.mask_line(l);
             i += 1;
             continue;
         }
         // List continuation.
         if t == "+" {
-            flush(text, &mut o, &mut para);
-            mask_line(&mut o, l);
+            o.flush(text, inline, &mut para);
+            o.mask_line(l);
             i += 1;
             continue;
         }
         // Section titles: `== Title` (`=` to `======`, or Markdown's `#`).
         if new_block && l.indent == 0 {
             if let Some(n) = title_marker(t) {
-                flush(text, &mut o, &mut para);
+                o.flush(text, inline, &mut para);
                 let level0 = t.starts_with("= ");
                 let mut e = l.end;
                 // Closing marks: `== Title ==`.
                 let trimmed = t.trim_end_matches(['=', '#']).trim_end();
                 if trimmed.len() > n && trimmed.len() < t.len() {
-                    mask(&mut o, l.text + trimmed.len()..l.end);
+                    o.mask(l.text + trimmed.len()..l.end);
                     e = l.text + trimmed.len();
                 }
-                mask(&mut o, l.text..l.text + n);
-                heading(text, &mut o, l.text + n..e);
+                o.mask(l.text..l.text + n);
+                o.heading(text, inline, l.text + n..e);
                 header = level0 && i == first;
                 prev_blank = false;
                 i += 1;
@@ -256,9 +245,9 @@ pub fn extract(text: &str) -> Markup {
         }
         // Block titles: `.Title`.
         if new_block && t.len() > 1 && t.starts_with('.') && !t[1..].starts_with(['.', ' ', '\t']) {
-            flush(text, &mut o, &mut para);
-            mask(&mut o, l.text..l.text + 1);
-            heading(text, &mut o, l.text + 1..l.end);
+            o.flush(text, inline, &mut para);
+            o.mask(l.text..l.text + 1);
+            o.heading(text, inline, l.text + 1..l.end);
             i += 1;
             continue;
         }
@@ -266,12 +255,12 @@ pub fn extract(text: &str) -> Markup {
         let list = list_marker(t);
         let literal = l.indent > 0 && !was_attached && list.is_none() && dlist(t).is_none();
         if new_block && (code_style || literal) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let mut end = i;
             while end < ls.len() && !ls[end].blank() {
                 end += 1;
             }
-            mask_lines(&mut o, &ls[i..end], true);
+            o.mask_lines(&ls[i..end], true);
             code_style = false;
             prev_blank = false;
             i = end;
@@ -280,8 +269,8 @@ pub fn extract(text: &str) -> Markup {
         code_style = false;
         // List items.
         if let Some(n) = list {
-            flush(text, &mut o, &mut para);
-            mask(&mut o, l.text..l.text + n);
+            o.flush(text, inline, &mut para);
+            o.mask(l.text..l.text + n);
             let body = skip_spaces(b, l.text + n, l.end);
             o.breaks.push(l.text);
             para = Some((body, l.end, Some(Block::ListItem)));
@@ -292,17 +281,17 @@ pub fn extract(text: &str) -> Markup {
         }
         // Description lists: `term:: definition`.
         if let Some((term_end, marker_end)) = dlist(t) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let term = l.text..l.text + term_end;
             o.breaks.push(term.start);
             if option_like(&text[term.clone()]) {
-                mask(&mut o, term.clone());
+                o.mask(term.clone());
                 o.code.push(term.clone());
             } else {
                 o.blocks.push((term.clone(), Block::ListItem));
                 inline(text, term.clone(), &mut o);
             }
-            mask(&mut o, term.end..l.text + marker_end);
+            o.mask(term.end..l.text + marker_end);
             o.breaks.push(l.text + marker_end);
             let body = skip_spaces(b, l.text + marker_end, l.end);
             para = (body < l.end).then_some((body, l.end, Some(Block::ListItem)));
@@ -316,7 +305,7 @@ pub fn extract(text: &str) -> Markup {
         if new_block {
             for label in ["NOTE: ", "TIP: ", "IMPORTANT: ", "WARNING: ", "CAUTION: "] {
                 if t.starts_with(label) {
-                    mask(&mut o, l.text..l.text + label.len());
+                    o.mask(l.text..l.text + label.len());
                     start = l.text + label.len();
                 }
             }
@@ -324,7 +313,7 @@ pub fn extract(text: &str) -> Markup {
         match &mut para {
             Some((_, end, _)) if !prev_blank => *end = l.end,
             _ => {
-                flush(text, &mut o, &mut para);
+                o.flush(text, inline, &mut para);
                 o.breaks.push(start);
                 para = Some((start, l.end, None));
             }
@@ -332,50 +321,12 @@ pub fn extract(text: &str) -> Markup {
         prev_blank = false;
         i += 1;
     }
-    flush(text, &mut o, &mut para);
-    Markup {
-        masked: o.masked,
-        breaks: o.breaks,
-        code: o.code,
-        joins: Vec::new(),
-        blocks: o.blocks,
-    }
+    o.flush(text, inline, &mut para);
+    o.finish()
 }
 
 fn first_content(ls: &[Line]) -> usize {
     ls.iter().position(|l| !l.blank()).unwrap_or(0)
-}
-
-fn skip_spaces(b: &[u8], mut i: usize, end: usize) -> usize {
-    while i < end && (b[i] == b' ' || b[i] == b'\t') {
-        i += 1;
-    }
-    i
-}
-
-fn mask(o: &mut Out, r: Range<usize>) {
-    if r.start < r.end {
-        o.masked.push(r);
-    }
-}
-
-fn mask_line(o: &mut Out, l: Line) {
-    mask(o, l.text..l.end);
-    o.breaks.push(l.text);
-    o.breaks.push(l.end);
-}
-
-fn mask_lines(o: &mut Out, ls: &[Line], code: bool) {
-    let (Some(first), Some(last)) = (ls.first(), ls.last()) else {
-        return;
-    };
-    let r = first.text.min(first.end)..last.end.max(first.text);
-    o.breaks.push(r.start);
-    o.breaks.push(r.end);
-    if code {
-        o.code.push(r.clone());
-    }
-    mask(o, r);
 }
 
 fn is_attribute_entry(t: &str) -> bool {
@@ -526,25 +477,6 @@ fn cells(text: &str, l: Line, o: &mut Out, nested: bool) {
             o.blocks.push((cell..l.end, Block::TableCell));
         }
         inline(text, cell..l.end, o);
-    }
-}
-
-fn heading(text: &str, o: &mut Out, r: Range<usize>) {
-    o.breaks.push(r.start);
-    o.breaks.push(r.end);
-    o.blocks.push((r.clone(), Block::Heading));
-    inline(text, r, o);
-}
-
-fn flush(text: &str, o: &mut Out, para: &mut Option<(usize, usize, Option<Block>)>) {
-    if let Some((s, e, block)) = para.take() {
-        if s < e {
-            if let Some(k) = block {
-                o.blocks.push((s..e, k));
-            }
-            inline(text, s..e, o);
-            o.breaks.push(e);
-        }
     }
 }
 
@@ -788,27 +720,14 @@ fn macro_at(s: &str) -> Option<(usize, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::markup::{extract as markup_extract, Format, MarkupOptions};
+    use crate::text::markup::{extract as markup_extract, seen, Format, MarkupOptions};
 
     fn prose(text: &str) -> String {
-        let m = markup_extract(text, Format::Asciidoc, MarkupOptions::default());
-        let mut out = String::new();
-        let mut at = 0;
-        for r in &m.masked {
-            out.push_str(&text[at..r.start]);
-            out.push('|');
-            at = r.end;
-        }
-        out.push_str(&text[at..]);
-        out
+        seen::prose(text, Format::Asciidoc)
     }
 
     fn blocks(text: &str) -> Vec<(String, Block)> {
-        let m = markup_extract(text, Format::Asciidoc, MarkupOptions::default());
-        m.blocks
-            .iter()
-            .map(|(r, b)| (text[r.clone()].trim().to_string(), *b))
-            .collect()
+        seen::blocks(text, Format::Asciidoc)
     }
 
     #[test]

@@ -753,12 +753,13 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// What the extractors' tests read of a source.
 #[cfg(test)]
-mod tests {
+pub(crate) mod seen {
     use super::*;
 
     /// The prose left after masking, with masked stretches shown as `|`.
-    fn prose(text: &str, format: Format) -> String {
+    pub fn prose(text: &str, format: Format) -> String {
         let m = extract(text, format, MarkupOptions::default());
         let mut out = String::new();
         let mut at = 0;
@@ -770,6 +771,21 @@ mod tests {
         out.push_str(&text[at..]);
         out
     }
+
+    /// Each block's text (trimmed) and kind, in order.
+    pub fn blocks(text: &str, format: Format) -> Vec<(String, Block)> {
+        let m = extract(text, format, MarkupOptions::default());
+        m.blocks
+            .iter()
+            .map(|(r, b)| (text[r.clone()].trim().to_string(), *b))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seen::prose;
+    use super::*;
 
     #[test]
     fn markdown_masks_code_links_and_front_matter() {

@@ -7,6 +7,7 @@
 pub mod allow;
 pub mod asciidoc;
 pub mod decode;
+mod lined;
 pub mod markup;
 pub mod normalize;
 pub mod rst;

@@ -12,6 +12,7 @@
 //! Section titles and rubrics are [`Block::Heading`]s; list items, definition-list terms,
 //! field and option descriptions [`Block::ListItem`]s; table rows [`Block::TableCell`]s.
 
+use super::lined::{skip_spaces, Out};
 use super::markup::{lines, Block, Line, Markup};
 use std::ops::Range;
 
@@ -125,22 +126,10 @@ const PROSE_ROLES: &[&str] = &[
 /// Section adornment characters.
 const ADORNMENT: &[u8] = b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
-struct Out {
-    masked: Vec<Range<usize>>,
-    breaks: Vec<usize>,
-    code: Vec<Range<usize>>,
-    blocks: Vec<(Range<usize>, Block)>,
-}
-
 /// Find the non-prose ranges of a reStructuredText source.
 pub fn extract(text: &str) -> Markup {
     let ls = lines(text);
-    let mut o = Out {
-        masked: Vec::new(),
-        breaks: Vec::new(),
-        code: Vec::new(),
-        blocks: Vec::new(),
-    };
+    let mut o = Out::default();
     let b = text.as_bytes();
     // The current paragraph: its prose range and the block it is (if any).
     let mut para: Option<(usize, usize, Option<Block>)> = None;
@@ -155,7 +144,7 @@ pub fn extract(text: &str) -> Markup {
     while i < ls.len() {
         let l = ls[i];
         if l.blank() {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             prev_blank = true;
             i += 1;
             continue;
@@ -164,8 +153,8 @@ pub fn extract(text: &str) -> Markup {
         if let Some(base) = literal_after.take() {
             if l.indent > base {
                 let end = indented_end(&ls, i, base);
-                flush(text, &mut o, &mut para);
-                mask_lines(&mut o, &ls[i..end], true);
+                o.flush(text, inline, &mut para);
+                o.mask_lines(&ls[i..end], true);
                 i = end;
                 prev_blank = false;
                 continue;
@@ -178,10 +167,10 @@ pub fn extract(text: &str) -> Markup {
             if let (Some(title), Some(under)) = (next, ls.get(i + 2)) {
                 let ut = &text[under.text..under.end];
                 if !title.blank() && is_adornment(ut) && ut.as_bytes()[0] == t.as_bytes()[0] {
-                    flush(text, &mut o, &mut para);
-                    mask(&mut o, l.text..l.end);
-                    mask(&mut o, under.text..under.end);
-                    heading(text, &mut o, title.text..title.end);
+                    o.flush(text, inline, &mut para);
+                    o.mask(l.text..l.end);
+                    o.mask(under.text..under.end);
+                    o.heading(text, inline, title.text..title.end);
                     i += 3;
                     prev_blank = false;
                     continue;
@@ -196,9 +185,9 @@ pub fn extract(text: &str) -> Markup {
                     && is_adornment(nt)
                     && nt.chars().count() >= t.chars().count().min(4)
                 {
-                    flush(text, &mut o, &mut para);
-                    mask(&mut o, n.text..n.end);
-                    heading(text, &mut o, l.text..l.end);
+                    o.flush(text, inline, &mut para);
+                    o.mask(n.text..n.end);
+                    o.heading(text, inline, l.text..l.end);
                     i += 2;
                     prev_blank = false;
                     continue;
@@ -207,15 +196,15 @@ pub fn extract(text: &str) -> Markup {
         }
         // A transition.
         if new_block && is_adornment(t) && t.len() >= 4 {
-            flush(text, &mut o, &mut para);
-            mask(&mut o, l.text..l.end);
+            o.flush(text, inline, &mut para);
+            o.mask(l.text..l.end);
             i += 1;
             prev_blank = false;
             continue;
         }
         // Explicit markup: directives, comments, targets, footnotes, substitutions.
         if t == ".." || t.starts_with(".. ") {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let (end, prose) = explicit(text, &ls, i, &mut o);
             i = end;
             prev_blank = false;
@@ -224,40 +213,40 @@ pub fn extract(text: &str) -> Markup {
                 para_col = l.indent + 3;
                 literal_after = None;
                 // The content of a directive is more indented: its own paragraphs.
-                flush(text, &mut o, &mut para);
+                o.flush(text, inline, &mut para);
             }
             continue;
         }
         // Anonymous hyperlink targets.
         if t.starts_with("__ ") || t == "__" {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let end = indented_end(&ls, i + 1, l.indent);
-            mask_lines(&mut o, &ls[i..end], false);
+            o.mask_lines(&ls[i..end], false);
             i = end;
             prev_blank = false;
             continue;
         }
         // Tables.
         if new_block && is_grid_border(t) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             i = grid_table(text, &ls, i, &mut o);
             prev_blank = false;
             continue;
         }
         if new_block && is_simple_border(t) {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             i = simple_table(text, &ls, i, &mut o);
             prev_blank = false;
             continue;
         }
         // Doctest blocks.
         if new_block && t.starts_with(">>>") {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let mut end = i;
             while end < ls.len() && !ls[end].blank() {
                 end += 1;
             }
-            mask_lines(&mut o, &ls[i..end], true);
+            o.mask_lines(&ls[i..end], true);
             i = end;
             prev_blank = false;
             continue;
@@ -269,9 +258,9 @@ pub fn extract(text: &str) -> Markup {
             .flatten();
         if let Some((marker_end, block)) = marker {
             in_item = true;
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             let body = l.text + marker_end;
-            mask(&mut o, l.text..body);
+            o.mask(l.text..body);
             let body = skip_spaces(b, body, l.end);
             o.breaks.push(l.text);
             para = Some((body, l.end, block));
@@ -290,10 +279,10 @@ pub fn extract(text: &str) -> Markup {
             && next.is_some_and(|n| !n.blank() && n.indent > l.indent)
             && !t.ends_with("::");
         if term {
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             o.breaks.push(l.text);
             para = Some((l.text, l.end, Some(Block::ListItem)));
-            flush(text, &mut o, &mut para);
+            o.flush(text, inline, &mut para);
             o.breaks.push(l.end);
             prev_blank = false;
             i += 1;
@@ -306,7 +295,7 @@ pub fn extract(text: &str) -> Markup {
         match &mut para {
             Some((_, end, _)) if !prev_blank => *end = l.end,
             _ => {
-                flush(text, &mut o, &mut para);
+                o.flush(text, inline, &mut para);
                 o.breaks.push(l.text);
                 para = Some((l.text, l.end, None));
                 para_col = l.indent;
@@ -319,40 +308,8 @@ pub fn extract(text: &str) -> Markup {
         prev_blank = false;
         i += 1;
     }
-    flush(text, &mut o, &mut para);
-    Markup {
-        masked: o.masked,
-        breaks: o.breaks,
-        code: o.code,
-        joins: Vec::new(),
-        blocks: o.blocks,
-    }
-}
-
-fn skip_spaces(b: &[u8], mut i: usize, end: usize) -> usize {
-    while i < end && (b[i] == b' ' || b[i] == b'\t') {
-        i += 1;
-    }
-    i
-}
-
-fn mask(o: &mut Out, r: Range<usize>) {
-    if r.start < r.end {
-        o.masked.push(r);
-    }
-}
-
-fn mask_lines(o: &mut Out, ls: &[Line], code: bool) {
-    let (Some(first), Some(last)) = (ls.first(), ls.last()) else {
-        return;
-    };
-    let r = first.text.min(first.end)..last.end.max(first.text);
-    o.breaks.push(r.start);
-    o.breaks.push(r.end);
-    if code {
-        o.code.push(r.clone());
-    }
-    mask(o, r);
+    o.flush(text, inline, &mut para);
+    o.finish()
 }
 
 /// The first line from `from` on that is not blank and not indented more than `base` (blank
@@ -429,7 +386,7 @@ fn grid_table(text: &str, ls: &[Line], from: usize, o: &mut Out) -> usize {
         let l = ls[i];
         let t = &text[l.text..l.end];
         if is_grid_border(t) {
-            mask_lines(o, &ls[i..=i], false);
+            o.mask_lines(&ls[i..=i], false);
         } else if t.starts_with('|') || t.starts_with('+') {
             cells(text, l, b'|', o);
         } else {
@@ -488,7 +445,7 @@ fn simple_table(text: &str, ls: &[Line], from: usize, o: &mut Out) -> usize {
         }
         let t = &text[l.text..l.end];
         if is_simple_border(t) || (t.starts_with('=') && t.bytes().all(|c| c == b'=')) {
-            mask_lines(o, &ls[i..=i], false);
+            o.mask_lines(&ls[i..=i], false);
             borders += 1;
             i += 1;
             if borders >= 2 && ls.get(i).is_none_or(|n| n.blank()) {
@@ -497,7 +454,7 @@ fn simple_table(text: &str, ls: &[Line], from: usize, o: &mut Out) -> usize {
             continue;
         }
         if t.bytes().all(|c| c == b'-' || c == b' ') {
-            mask_lines(o, &ls[i..=i], false);
+            o.mask_lines(&ls[i..=i], false);
             i += 1;
             continue;
         }
@@ -641,7 +598,7 @@ fn explicit(text: &str, ls: &[Line], i: usize, o: &mut Out) -> (usize, Option<Pr
             .or_else(|| rest.ends_with(']').then(|| rest.len() - 1))
         {
             let label_end = body_start + close + 1;
-            mask(o, l.text..label_end);
+            o.mask(l.text..label_end);
             let body = skip_spaces(b, label_end, l.end);
             return (i + 1, Some((body..l.end, None)));
         }
@@ -681,15 +638,14 @@ fn explicit(text: &str, ls: &[Line], i: usize, o: &mut Out) -> (usize, Option<Pr
         }
         if subst || CODE_DIRECTIVES.contains(&name.as_str()) {
             let end = indented_end(ls, i + 1, l.indent);
-            mask(o, l.text..l.end);
+            o.mask(l.text..l.end);
             o.breaks.push(l.text);
             if end > i + 1 {
-                mask_lines(o, &ls[i + 1..end], !subst);
+                o.mask_lines(&ls[i + 1..end], !subst);
             }
             return (end, None);
         }
-        mask(
-            o,
+        o.mask(
             l.text..if PROSE_ARG_DIRECTIVES.contains(&name.as_str()) {
                 marker_end
             } else {
@@ -697,7 +653,7 @@ fn explicit(text: &str, ls: &[Line], i: usize, o: &mut Out) -> (usize, Option<Pr
             },
         );
         if opt_end > i + 1 {
-            mask_lines(o, &ls[i + 1..opt_end], false);
+            o.mask_lines(&ls[i + 1..opt_end], false);
         }
         if PROSE_ARG_DIRECTIVES.contains(&name.as_str()) && args < l.end {
             let block = TITLE_DIRECTIVES
@@ -709,29 +665,8 @@ fn explicit(text: &str, ls: &[Line], i: usize, o: &mut Out) -> (usize, Option<Pr
     }
     // Hyperlink targets `.. _name: url` and comments: the line and its indented block.
     let end = indented_end(ls, i + 1, l.indent);
-    mask_lines(o, &ls[i..end], false);
+    o.mask_lines(&ls[i..end], false);
     (end, None)
-}
-
-/// A section title's text.
-fn heading(text: &str, o: &mut Out, r: Range<usize>) {
-    o.breaks.push(r.start);
-    o.breaks.push(r.end);
-    o.blocks.push((r.clone(), Block::Heading));
-    inline(text, r, o);
-}
-
-/// End the current paragraph: record its block and mask its inline markup.
-fn flush(text: &str, o: &mut Out, para: &mut Option<(usize, usize, Option<Block>)>) {
-    if let Some((s, e, block)) = para.take() {
-        if s < e {
-            if let Some(k) = block {
-                o.blocks.push((s..e, k));
-            }
-            inline(text, s..e, o);
-            o.breaks.push(e);
-        }
-    }
 }
 
 /// Can inline markup start after this character?
@@ -975,30 +910,15 @@ fn interpreted(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::markup::{extract as markup_extract, Format, MarkupOptions};
+    use crate::text::markup::{extract as markup_extract, seen, Format, MarkupOptions};
 
     /// The prose left after masking, with masked stretches shown as `|`.
     fn prose(text: &str) -> String {
-        let m = markup_extract(text, Format::Rst, MarkupOptions::default());
-        let mut out = String::new();
-        let mut at = 0;
-        for r in &m.masked {
-            out.push_str(&text[at..r.start]);
-            out.push('|');
-            at = r.end;
-        }
-        out.push_str(&text[at..]);
-        out
+        seen::prose(text, Format::Rst)
     }
 
-    /// The block of the first occurrence of each phrase.
     fn blocks(text: &str) -> Vec<(String, Block)> {
-        let m = markup_extract(text, Format::Rst, MarkupOptions::default());
-        let mut out = Vec::new();
-        for (r, b) in &m.blocks {
-            out.push((text[r.clone()].trim().to_string(), *b));
-        }
-        out
+        seen::blocks(text, Format::Rst)
     }
 
     fn block_at(text: &str, phrase: &str) -> Option<Block> {

@@ -2,9 +2,9 @@
 //! and the report keeps its invariants (see `support/invariants.rs`). Large inputs are built
 //! here, at test time. The README's reliability table points at these tests.
 
-use crate::support::invariants;
+use crate::support::{hostile, invariants};
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use unspun::text::decode::{self, Decoded};
 use unspun::text::markup::{self, Format, MarkupOptions};
 use unspun::{Checker, Document, Report};
@@ -14,19 +14,13 @@ fn checker() -> &'static Checker {
     C.get_or_init(|| Checker::builder().build().unwrap())
 }
 
-/// Check `text` as `format`, assert the report invariants and a time limit; the report.
-fn check_within(text: &str, format: Format, limit: Duration) -> Report {
-    let start = Instant::now();
+/// Check `text` as `format` and assert the report invariants; the report. (How long it takes is
+/// measured by `cargo bench --bench hostile`, not asserted here.)
+fn check(text: &str, format: Format) -> Report {
     let m = markup::extract(text, format, MarkupOptions::default());
     let doc = Document::with_markup(text, m.masked, &m.breaks);
     let r = checker().check_document(&doc);
-    let took = start.elapsed();
     invariants::report_invariants(text, &doc, &r);
-    assert!(
-        took < limit,
-        "{} bytes of {format:?} took {took:?}",
-        text.len()
-    );
     r
 }
 
@@ -37,7 +31,7 @@ fn rules_of(r: &Report) -> Vec<&str> {
 #[test]
 fn empty_and_blank_texts_score_100() {
     for t in ["", " ", "\n\n\n", "\r\n", "\t \u{a0}\u{2028}"] {
-        let r = check_within(t, Format::Plain, Duration::from_secs(1));
+        let r = check(t, Format::Plain);
         assert_eq!((r.score, r.words, r.findings.len()), (100.0, 0, 0), "{t:?}");
     }
 }
@@ -45,7 +39,7 @@ fn empty_and_blank_texts_score_100() {
 #[test]
 fn crlf_and_lone_cr_keep_lines_and_offsets() {
     let text = "First line.\r\nHe said thatRussia was ready.\rThird line has systemwith.\r";
-    let r = check_within(text, Format::Plain, Duration::from_secs(5));
+    let r = check(text, Format::Plain);
     let glue: Vec<_> = r
         .findings
         .iter()
@@ -58,7 +52,7 @@ fn crlf_and_lone_cr_keep_lines_and_offsets() {
 #[test]
 fn nul_and_control_bytes_in_text() {
     let text = "He said\0 thatRussia\u{1}\u{7f} was \0\0ready.\u{b}\u{c}Done.";
-    let r = check_within(text, Format::Plain, Duration::from_secs(5));
+    let r = check(text, Format::Plain);
     assert!(rules_of(&r).contains(&"glue.joined-words"), "{r:?}");
 }
 
@@ -68,7 +62,7 @@ fn invalid_utf8_is_decoded_flagged_and_located() {
     let Decoded::Text(t) = decode::decode(bytes) else {
         panic!("not text")
     };
-    let mut r = check_within(&t.text, Format::Plain, Duration::from_secs(5));
+    let mut r = check(&t.text, Format::Plain);
     t.describe(&mut r.findings);
     let bad: Vec<_> = r
         .findings
@@ -125,7 +119,7 @@ fn utf16_and_utf8_bom_files() {
             panic!("{name}: not text")
         };
         assert_eq!(t.text, text, "{name}");
-        let r = check_within(&t.text, Format::Plain, Duration::from_secs(5));
+        let r = check(&t.text, Format::Plain);
         let f = r.findings.iter().find(|f| f.rule == "glue.joined-words");
         assert_eq!(f.map(|f| (f.start, f.column)), Some((8, 9)), "{name}");
         assert_eq!(t.encode(&t.text).as_deref(), Some(&bytes[..]), "{name}");
@@ -143,118 +137,51 @@ fn binary_data_is_not_text() {
 
 #[test]
 fn a_10_mb_word() {
-    let lower = "a".repeat(10 << 20);
-    check_within(&lower, Format::Plain, Duration::from_secs(20));
-    let mixed: String = "thatRussia".repeat(1 << 20);
-    check_within(&mixed, Format::Plain, Duration::from_secs(20));
-    // Ten megabytes of one multi-byte letter, and of combining marks.
-    let accents = "e\u{301}".repeat(3 << 20);
-    check_within(&accents, Format::Plain, Duration::from_secs(20));
+    for (_, text, format) in hostile::long_words(1) {
+        check(&text, format);
+    }
 }
 
 #[test]
 fn a_long_single_line() {
     // 4 MB of prose with no line break and no sentence end.
-    let line = "the cyber assailants said thatRussia was ready and ".repeat(80_000);
-    let r = check_within(&line, Format::Plain, Duration::from_secs(120));
+    let line = hostile::long_line(1);
+    let r = check(&line, Format::Plain);
     assert!(r.findings.iter().all(|f| f.line == 1));
     assert!(r.findings.len() > 1000);
 }
 
 #[test]
 fn deeply_nested_html() {
-    let n = 100_000;
-    let divs = format!(
-        "{}He said thatRussia was ready.{}",
-        "<div>".repeat(n),
-        "</div>".repeat(n)
-    );
-    let r = check_within(&divs, Format::Html, Duration::from_secs(20));
-    assert!(rules_of(&r).contains(&"glue.joined-words"));
-    for hostile in [
-        format!("{}thatRussia", "<code>".repeat(n)),
-        format!("{}x", "<b ".repeat(n)),
-        "<!--".repeat(n),
-        "<a href=\"".repeat(n),
-        "&amp;".repeat(n),
-        format!("<main>{}</main>", "<article>".repeat(n)),
-    ] {
-        check_within(&hostile, Format::Html, Duration::from_secs(20));
+    for (name, text) in hostile::nested_html(1) {
+        let r = check(&text, Format::Html);
+        if text.contains("ready.") {
+            assert!(rules_of(&r).contains(&"glue.joined-words"), "{name}");
+        }
         let m = markup::extract(
-            &hostile,
+            &text,
             Format::Html,
             MarkupOptions {
                 html_main_only: true,
             },
         );
-        assert!(m.masked.iter().all(|r| r.end <= hostile.len()));
+        assert!(m.masked.iter().all(|r| r.end <= text.len()), "{name}");
     }
 }
 
 #[test]
 fn markdown_that_pulldown_cmark_finds_hostile() {
-    let n = 50_000;
-    for hostile in [
-        format!("{}quoted thatRussia", "> ".repeat(n)),
-        (0..2_000)
-            .map(|i| format!("{}- item\n", "  ".repeat(i)))
-            .collect(),
-        "[".repeat(n) + &"]".repeat(n),
-        "[a](".repeat(n),
-        "*a **a ".repeat(n),
-        "_".repeat(n),
-        "`".repeat(n) + "x",
-        "<".repeat(n),
-        "![".repeat(n),
-        "|a".repeat(5_000) + "|\n" + &"|-".repeat(5_000) + "|\n",
-        "[x]: http://a\n".repeat(n / 5) + &"[x] ".repeat(n / 5),
-        "\\".repeat(n),
-        "---\n".repeat(n),
-        "1. ".repeat(n),
-        format!("{}\n", "#".repeat(n)),
-        "<div>\n".repeat(n),
-        "```\n".repeat(n),
-        "&#x".repeat(n),
-    ] {
-        check_within(&hostile, Format::Markdown, Duration::from_secs(30));
+    for (_, text) in hostile::hostile_markdown(1) {
+        check(&text, Format::Markdown);
     }
 }
 
 #[test]
 fn user_regexes_run_in_linear_time() {
-    let dir = std::env::temp_dir().join(format!("unspun-redos-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("redos.toml"),
-        r#"[pack]
-name = "redos"
-[[rule]]
-id = "redos.nested"
-kind = "regex"
-category = "swap"
-message = "m"
-patterns = ['(a+)+$', '(a|aa)+b', '(x+x+)+y']
-examples.fire = ["xx aaab yy"]
-examples.clean = ["bbb"]
-"#,
-    )
-    .unwrap();
-    let c = Checker::builder()
-        .embedded_packs(false)
-        .disable_rule("ngram.swap")
-        .rules_dir(&dir)
-        .build()
-        .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
+    let c = hostile::redos_checker();
     // Classic catastrophic-backtracking inputs: exponential for a backtracking engine.
-    let text = "a".repeat(200_000) + "!" + &"x".repeat(200_000) + " then aaab.";
-    let start = Instant::now();
-    let r = c.check(&text);
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        start.elapsed()
-    );
+    // (A backtracking engine would not finish: the test would hang, not fail.)
+    let r = c.check(&hostile::redos_text(1));
     assert!(r.findings.iter().any(|f| f.rule == "redos.nested"));
 }
 
@@ -266,13 +193,8 @@ fn a_time_budget_cuts_a_check_short_and_says_so() {
         .time_budget(Duration::from_millis(50))
         .build()
         .unwrap();
-    let start = Instant::now();
     let r = c.check(&text);
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    // The check stopped on its budget and says so (how soon is measured by the bench).
     assert_eq!(r.truncated.as_deref(), Some(unspun::TRUNCATED_TIME));
     assert!((0.0..=100.0).contains(&r.score));
     // The field is in the JSON only when set.

@@ -227,9 +227,9 @@ fn every_error_within_one_pack_is_reported_at_once() {
 }
 
 #[test]
-fn loading_is_linear_in_the_number_of_rules() {
+fn thirty_thousand_rules_load() {
     // 30,000 rules: a scan from the start of the file per rule (and of the table per id) made
-    // 20,000 take 56 s; this takes a few seconds.
+    // 20,000 take 56 s; `benches/pack_load.sh` times 5k to 100k rules.
     let n = 30_000;
     let mut pack = String::from(HEAD);
     for i in 0..n {
@@ -237,14 +237,9 @@ fn loading_is_linear_in_the_number_of_rules() {
             "[[rule]]\nid = \"big.r{i}\"\nkind = \"phrase\"\nmessage = \"m\"\nentries = [[\"zq{i} alpha\", \"beta\"]]\n\n"
         ));
     }
-    let start = std::time::Instant::now();
     let c = load("big", &pack).unwrap_or_else(|e| panic!("{}", e.join("\n")));
-    let took = start.elapsed();
+    assert!(c.rules().get("big.r0").is_some());
     assert!(c.rules().get("big.r29999").is_some());
-    assert!(
-        took < std::time::Duration::from_secs(60),
-        "{n} rules took {took:?}"
-    );
 }
 
 #[test]

@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod cmd;
+pub mod hostile;
 pub mod invariants;
 pub mod serve;
