@@ -289,6 +289,11 @@ class Model:
         print(f"pub const REPORT_POSTERIOR: f32 = {REPORT};")
 
 
+def f32(x):
+    """The shortest literal that reads back as the same f32 (what Rust will use)."""
+    return np.format_float_scientific(np.float32(x), unique=True, trim="-")
+
+
 def ensemble(name, model, names, doc):
     """Print a fitted HistGradientBoostingClassifier as a Rust `Ensemble` (see trees.rs): the
     nodes of every tree, a tree's children by index within the tree, a leaf's value."""
@@ -297,15 +302,15 @@ def ensemble(name, model, names, doc):
         trees.append(len(nodes))
         for n in tree.nodes:
             if n["is_leaf"]:
-                nodes.append(f"L({float(n['value']):.6e})")
+                nodes.append(f"L({f32(n['value'])})")
             else:
                 assert not n["is_categorical"]
-                nodes.append(f"S({int(n['feature_idx'])}, {np.float32(n['num_threshold']):.8e}, "
+                nodes.append(f"S({int(n['feature_idx'])}, {f32(n['num_threshold'])}, "
                              f"{int(n['left'])}, {int(n['right'])})")
     base = float(np.ravel(model._baseline_prediction)[0])
     print(f"/// {doc}: {len(trees)} trees over the features in `Features::NAMES` order\n"
           f"/// ({', '.join(names[:3])}, ...).")
-    print(f"pub const {name}: Ensemble = Ensemble {{\n    base: {base:.8e},\n"
+    print(f"pub const {name}: Ensemble = Ensemble {{\n    base: {f32(base)},\n"
           f"    trees: &[{', '.join(map(str, trees))}],\n    nodes: &[")
     for i in range(0, len(nodes), 4):
         print("        " + ", ".join(nodes[i:i + 4]) + ",")
