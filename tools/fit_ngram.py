@@ -10,7 +10,8 @@ Each input line is one document as the detector saw it (`DocRow` in src/eval.rs)
 calibration features (a JSON object keyed by feature name, see `Features` in
 src/detect/ngram/features.rs) and whether it overlaps a labelled swap, and its sections.
 
-What is fitted (numpy and scikit-learn, deterministic; see src/detect/ngram/document.rs):
+What is fitted (numpy and scikit-learn; the committed constants were fitted with numpy 2.4.6
+and scikit-learn 1.9.1, deterministic for a given version; see src/detect/ngram/document.rs):
 1. trees.rs CONFIDENCE, the confidence c: gradient-boosted trees (scikit-learn's
    HistGradientBoostingClassifier, fixed settings below, no early stopping) of "swapped" on
    the features, over the words of spun texts: is this word a swap, given that its text is
