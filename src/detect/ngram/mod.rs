@@ -213,28 +213,12 @@ pub struct WordJudgement {
 
 /// Every word of `doc` that the detector judged, whatever its confidence, in text order.
 pub fn judgements(doc: &Document) -> Vec<WordJudgement> {
-    let det = NgramSwap {
-        rule: 0,
-        lex: Lexicon::embedded(),
-    };
-    let mut out = Vec::new();
-    det.walk(doc, &mut |v| {
-        let span = doc.orig_span_tokens(v.first, v.last);
-        out.push(WordJudgement {
-            start: span.start,
-            end: span.end,
-            suggestion: det.lex.word(v.judgement.best.word).to_string(),
-            confidence: v.confidence,
-            evidence: v.evidence,
-            features: v.features,
-        });
-    });
-    out
+    document_judgement(doc).words
 }
 
 /// Everything the detector decided on a document: each judged word with its first-stage
 /// confidence, the eligible words, and the document model's assessment (sections and
-/// posteriors). For measuring and fitting (`tools/fit_doc.py`).
+/// posteriors). For measuring and fitting (`tools/fit_ngram.py`).
 #[derive(Debug, Clone)]
 pub struct DocumentJudgement {
     /// The judged words, in text order.

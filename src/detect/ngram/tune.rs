@@ -27,7 +27,7 @@ pub const SKIP_ATTESTED_PHRASE: u32 = 6;
 
 /// Posterior at which a first-pass suggestion replaces the word in its neighbours' context.
 pub const CORRECT: f32 = 0.5;
-/// The document model (see [`super::document`]), fitted by `tools/fit_doc.py`.
+/// The document model (see [`super::document`]), fitted by `tools/fit_ngram.py`.
 ///
 /// `ln D(e)` at knots of the evidence score `e`: how much likelier a score is on a swapped
 /// word than on a word of clean text (linear in between, flat outside).
