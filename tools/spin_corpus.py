@@ -538,6 +538,9 @@ def main():
     ap.add_argument("--per-genre", type=int, default=150, help="passages per genre")
     ap.add_argument("--seed", default="unspun-spin-1")
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--clean-passages", metavar="DIR",
+                    help="write the chosen passages unspun, as DIR/GENRE-passage/NNNN.txt (clean "
+                         "text of passage length for `unspun eval --clean`), and spin nothing")
     args = ap.parse_args()
 
     wn = WordNet(wordnet_dir(args.cache))
@@ -553,7 +556,8 @@ def main():
     sys.stderr.write(f"spin_corpus: WordNet {len(wn.index)} lemmas, Moby {len(thes)} head words, "
                      f"{len(freq)} word types counted\n")
 
-    os.makedirs(args.out, exist_ok=True)
+    if not args.clean_passages:
+        os.makedirs(args.out, exist_ok=True)
     spinners = ["wordnet-random", "moby-frequent", "phrase-spinner"]
     all_lines = []
     for genre in GENRES:
@@ -576,6 +580,14 @@ def main():
                 chosen.append(item)
             if len(chosen) == args.per_genre:
                 break
+        if args.clean_passages:
+            out = os.path.join(args.clean_passages, f"{genre}-passage")
+            os.makedirs(out, exist_ok=True)
+            for i, (_, _, text) in enumerate(chosen):
+                with open(os.path.join(out, f"{i + 1:04}.txt"), "w", encoding="utf-8") as f:
+                    f.write(text)
+            sys.stderr.write(f"spin_corpus: {genre}: {len(chosen)} passages -> {out}\n")
+            continue
         lines = []
         for i, (rel, k, text) in enumerate(chosen):
             rid = f"{genre}-{i + 1:04}"
@@ -599,6 +611,8 @@ def main():
             f.writelines(lines)
         all_lines.extend(lines)
         sys.stderr.write(f"spin_corpus: {genre}: {len(lines)} records from {len(pool)} passages\n")
+    if args.clean_passages:
+        return
     with open(os.path.join(args.out, "spun.jsonl"), "w", encoding="utf-8") as f:
         f.writelines(all_lines)
     digest = hashlib.sha256("".join(all_lines).encode()).hexdigest()
