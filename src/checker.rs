@@ -272,6 +272,18 @@ impl Checker {
         self.budget
     }
 
+    /// Is this hit an artifact of a machine rewrite (see [`Detector::detect_after`])? A
+    /// reported finding of an enabled glue, foreign or garble rule at `warning` or above.
+    fn is_artifact(&self, h: &Hit) -> bool {
+        !h.evidence_only
+            && self.enabled[h.rule]
+            && self.severity[h.rule] >= Severity::Warning
+            && matches!(
+                self.table.rules[h.rule].category,
+                Category::Glue | Category::Foreign | Category::Garble
+            )
+    }
+
     /// Run the `examples` of these rules (indices into the table): each `fire` example must
     /// give a finding of the rule and each `clean` one none. Errors name the pack file, the
     /// rule's line and the example. Disabled rules are skipped.
@@ -369,7 +381,8 @@ impl Checker {
             }
             // A document in another language gets only the detectors that read no English.
             if english || d.language_independent() {
-                d.detect_in(doc, &language, &mut hits);
+                let artifacts = hits.iter().filter(|h| self.is_artifact(h)).count();
+                d.detect_after(doc, &language, artifacts, &mut hits);
             }
         }
         let truncated = scope.was_cut().then(|| TRUNCATED_TIME.to_string());

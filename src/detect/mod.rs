@@ -38,6 +38,20 @@ pub trait Detector: Send + Sync {
         self.detect(doc, out)
     }
 
+    /// Push this detector's hits for `doc`, knowing also how many *artifacts* the detectors
+    /// that ran before it found: warnings of the glue, foreign and garble rules (glued words,
+    /// untranslated leftovers, broken sentences), which a machine rewrite leaves behind. Only
+    /// `ngram.swap` reads them, as evidence that the document went through one.
+    fn detect_after(
+        &self,
+        doc: &Document,
+        language: &LanguageVerdict,
+        _artifacts: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        self.detect_in(doc, language, out)
+    }
+
     /// Does this detector read no English, so that it runs on documents in other languages
     /// too? (Only the input checks do.)
     fn language_independent(&self) -> bool {

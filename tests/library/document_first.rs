@@ -6,17 +6,17 @@ use unspun::{Checker, Severity};
 
 /// Written for these tests: a council report spun by hand with WordNet synonyms.
 pub(crate) const SPUN: &str =
-    "The city council met on Tuesday to deliberate the fresh budget, which has \
-    been the topic of heated argument for months. Members said the design would elevate taxes \
-    for most households and trim spending on schools, roads and parks. The city manager told \
-    reporters that the council had no alternative but to equilibrate the books before the \
-    ending of the fiscal year, because the state had reduced its backing by almost a fifth. \
-    Critics said the strategy would injure the poorest families first and demanded a public \
-    listening before any ballot was taken. The mayor said she would gather with parents and \
-    teachers next week and hoped to achieve a via media that both sides could accept. She said \
-    the city could not go on borrowing money to wage for everyday costs. The council is \
-    expected to vote on the final design at the end of the month, after a second round of \
-    public hearings in each territory of the city.";
+    "The city council met on Tuesday to deliberate the fresh budget, which has been the topic \
+    of heated argumentation for months. Members said the design would elevate taxes for most \
+    households and trim outlay on schools, roads and parks. The city manager told newsmen that \
+    the council had no alternative but to equilibrate the books before the ending of the fiscal \
+    year, because the state had reduced its backing by almost a fifth. Critics said the \
+    strategy would injure the poorest families first and demanded a public listening before \
+    any ballot was taken. The mayor said she would gather with parents and instructors next \
+    week and hoped to achieve a via media that both sides could accept. She said the city \
+    could not go on borrowing money to wage for everyday costs. The council is expected to \
+    vote on the concluding design at the ending of the month, after a second round of public \
+    hearings in each territory of the city.";
 
 const LONE: &str = "The report made the assertion in no unpredictable terms.";
 
@@ -101,4 +101,58 @@ fn a_document_scored_clean_has_no_statistical_warning() {
             assert!(warned.is_empty(), "score {} with {warned:?}", r.score);
         }
     }
+}
+
+/// Written for this test: the council report spun more lightly (about one content word in
+/// twelve), and its original.
+const LIGHTLY_SPUN: &str =
+    "The city council met on Tuesday to deliberate the fresh budget, which has been the topic \
+    of heated argument for months. Members said the design would elevate taxes for most \
+    households and trim spending on schools, roads and parks. The city manager told reporters \
+    that the council had no alternative but to equilibrate the books before the ending of the \
+    fiscal year, because the state had reduced its backing by almost a fifth. Critics said the \
+    strategy would injure the poorest families first and demanded a public listening before \
+    any ballot was taken. The mayor said she would gather with parents and teachers next week \
+    and hoped to achieve a via media that both sides could accept. She said the city could not \
+    go on borrowing money to wage for everyday costs. The council is expected to vote on the \
+    final design at the end of the month, after a second round of public hearings in each \
+    territory of the city.";
+const ORIGINAL: &str =
+    "The city council met on Tuesday to discuss the new budget, which has been the subject of \
+    heated debate for months. Members said the plan would raise taxes for most households and \
+    cut spending on schools, roads and parks. The city manager told reporters that the council \
+    had no choice but to balance the books before the end of the fiscal year, because the state \
+    had reduced its funding by almost a fifth. Critics said the plan would hurt the poorest \
+    families first and demanded a public hearing before any vote was taken. The mayor said she \
+    would meet with parents and teachers next week and hoped to reach a compromise that both \
+    sides could accept. She said the city could not go on borrowing money to pay for everyday \
+    costs. The council is expected to vote on the final plan at the end of the month, after a \
+    second round of public hearings in each district of the city.";
+/// What a machine rewrite leaves behind: untranslated leftovers and glued words.
+const ARTIFACTS: &str = " Dentro the meeting, officials said thatRussia had no part in \
+    animpenetrable deal. Fonte do artigo: city hall.";
+
+#[test]
+fn artifacts_of_a_rewrite_lower_the_bar_for_swap_evidence_already_there() {
+    let checker = Checker::builder().build().unwrap();
+    let found = |t: &str| {
+        let r = checker.check(t);
+        swaps(&r)
+            .into_iter()
+            .map(|(w, _)| w.to_string())
+            .collect::<Vec<_>>()
+    };
+    let alone = found(LIGHTLY_SPUN);
+    let with = found(&format!("{LIGHTLY_SPUN}{ARTIFACTS}"));
+    assert!(
+        with.len() >= 3 && with.len() > alone.len(),
+        "alone: {alone:?}, with artifacts: {with:?}"
+    );
+    for w in ["elevate", "via media", "wage"] {
+        assert!(with.iter().any(|x| x == w), "{w} not in {with:?}");
+    }
+    // Artifacts are no swap evidence of their own: the original with them has no swap.
+    let r = checker.check(&format!("{ORIGINAL}{ARTIFACTS}"));
+    assert!(r.findings.iter().any(|f| f.rule == "glue.joined-words"));
+    assert!(swaps(&r).is_empty(), "{:?}", swaps(&r));
 }

@@ -25,10 +25,12 @@
 //!
 //!   Many strong words add up; words that look clean count against it; a lone odd word in a
 //!   long clean section cannot outweigh the rest.
-//! * The section's posterior that it is spun is `p = σ(A + B · max(L − ln n, L_doc))`, where
-//!   `n` is the number of sections (a long document has more chances to look spun somewhere by
-//!   chance) and `L_doc` the mean evidence of the document's sections (a section of a plainly
-//!   spun document is likely spun too, even if its own words are few or weak).
+//! * The section's posterior that it is spun is `p = σ(A + B · max(L − ln n, L_doc) + L_art)`,
+//!   where `n` is the number of sections (a long document has more chances to look spun
+//!   somewhere by chance), `L_doc` the mean evidence of the document's sections (a section of
+//!   a plainly spun document is likely spun too, even if its own words are few or weak) and
+//!   `L_art` the log odds that the other detectors' artifacts in the document add (glued
+//!   words, untranslated leftovers: see [`artifact_evidence`]).
 //! * A word's posterior is `q = p · r̂W(c) / ((1 − r̂) + r̂W(c))`: a weak suspicion in a section
 //!   with no other evidence stays weak; in a section that is plainly spun the same word is
 //!   likely a swap.
@@ -148,8 +150,14 @@ pub struct Scored {
 }
 
 /// Assess a document: `eligible` are the token indices of its eligible words, `verdicts` the
-/// judged words or phrases, in text order.
-pub fn assess(doc: &Document, eligible: &[usize], verdicts: &[Scored]) -> Assessment {
+/// judged words or phrases, in text order, `artifacts` the other detectors' artifacts in it
+/// (see [`artifact_evidence`]).
+pub fn assess(
+    doc: &Document,
+    eligible: &[usize],
+    verdicts: &[Scored],
+    artifacts: usize,
+) -> Assessment {
     let cuts = sections(doc, eligible);
     let n = cuts.len().max(1) as f32;
     let mut sections = Vec::with_capacity(cuts.len());
@@ -187,12 +195,13 @@ pub fn assess(doc: &Document, eligible: &[usize], verdicts: &[Scored]) -> Assess
     // document is likely spun too, even when its own words are few or weak; a mean (not the
     // evidence of every word pooled) so that a long clean text cannot add up to a verdict.
     let pooled = pending.iter().map(|p| p.1).sum::<f32>() / n;
+    let extra = artifact_evidence(artifacts);
     let mut vi = 0;
     for (si, (section, &(count, evidence, rate))) in sections.iter_mut().zip(&pending).enumerate() {
         let here = &verdicts[vi..vi + count];
         vi += count;
         let evidence = (evidence - n.ln()).max(pooled);
-        let z = tune::SPUN_INTERCEPT + tune::SPUN_SLOPE * evidence;
+        let z = tune::SPUN_INTERCEPT + tune::SPUN_SLOPE * evidence + extra;
         let spun = 1.0 / (1.0 + (-z).exp());
         // The rate is at least the smallest tried: a section that looks clean still has a
         // (tiny) posterior for its strongest words, so the score stays continuous.
@@ -204,6 +213,21 @@ pub fn assess(doc: &Document, eligible: &[usize], verdicts: &[Scored]) -> Assess
         section.spun = spun;
     }
     Assessment { sections, words }
+}
+
+/// The log odds that `artifacts` add to every section of their document (after the
+/// calibration `B`, which shrinks only the words' evidence, whose words are not independent):
+/// the warnings of the glue, foreign and garble rules that the other detectors reported in it.
+/// Glued words and untranslated leftovers are what a machine rewrite leaves behind, so a
+/// document with several of them is likelier to have been rewritten, swaps included; on clean
+/// text they are rare (about 0.3 warnings per 10,000 words on the clean corpora). Each counts
+/// as a likelihood ratio of [`tune::ARTIFACT_RATIO`], up to [`tune::ARTIFACT_CAP`] of them.
+///
+/// Not fitted: the labelled spun text (`../shared/eval`) has no such artifacts, so the ratio
+/// is a stated assumption, set low. One artifact cannot turn a clean-looking section spun:
+/// it only lowers the bar for swap evidence the section already has.
+pub fn artifact_evidence(artifacts: usize) -> f32 {
+    artifacts.min(tune::ARTIFACT_CAP) as f32 * tune::ARTIFACT_RATIO.ln()
 }
 
 #[cfg(test)]
@@ -232,6 +256,18 @@ mod tests {
                 "a confident swap is strong evidence"
             );
         }
+    }
+
+    #[test]
+    fn artifacts_add_a_bounded_amount() {
+        assert_eq!(artifact_evidence(0), 0.0);
+        assert!(artifact_evidence(1) > 0.0);
+        assert!(artifact_evidence(2) > artifact_evidence(1));
+        let cap = artifact_evidence(tune::ARTIFACT_CAP);
+        assert_eq!(artifact_evidence(tune::ARTIFACT_CAP + 50), cap);
+        // Alone, even the most artifacts cannot make a clean-looking section likely spun.
+        let p = 1.0 / (1.0 + (-(tune::SPUN_INTERCEPT + cap)).exp());
+        assert!(p < 0.05, "p = {p}");
     }
 
     #[test]

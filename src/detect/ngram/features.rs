@@ -154,33 +154,33 @@ impl Features {
 /// logistic model trained to tell swapped words from the words of clean text of several
 /// genres, what the document model weighs (see [`super::document`]).
 pub const EVIDENCE_WEIGHTS: Features = Features {
-    obs_attest_3: 0.1935,
-    obs_attest_4: 0.2750,
-    obs_attest_5_plus: 0.3481,
-    attest_gain: 0.1553,
-    context_gain: 0.1634,
-    unigram_gain: 0.1262,
-    log_synset: -0.3082,
-    obs_unigram: 0.5847,
-    log_obs_neighbours: -0.5238,
-    log_odds: 0.4188,
-    first_pass_posterior: 0.6146,
-    thesauri: 0.9087,
-    inflection: 1.8459,
-    obs_rare: 0.0225,
-    via_inflection: -0.3923,
-    obs_out_of_model: 0.4616,
-    phrase: 2.2679,
-    log_repeats: -3.6690,
-    candidate_in_doc: -0.9165,
-    obs_closed_class: -1.0791,
-    candidate_closed_class: 0.1170,
-    near_markup: -2.1415,
-    fragment: -2.2445,
+    obs_attest_3: 0.1877,
+    obs_attest_4: 0.2587,
+    obs_attest_5_plus: 0.3361,
+    attest_gain: 0.1573,
+    context_gain: 0.1768,
+    unigram_gain: 0.1022,
+    log_synset: -0.3089,
+    obs_unigram: 0.5471,
+    log_obs_neighbours: -0.4992,
+    log_odds: 0.4060,
+    first_pass_posterior: 0.5986,
+    thesauri: 0.9140,
+    inflection: 1.8845,
+    obs_rare: 0.0272,
+    via_inflection: -0.3841,
+    obs_out_of_model: 0.4420,
+    phrase: 2.2618,
+    log_repeats: -3.4978,
+    candidate_in_doc: -0.7882,
+    obs_closed_class: -1.1651,
+    candidate_closed_class: 0.0901,
+    near_markup: -2.0362,
+    fragment: -2.1526,
 };
 
 /// The intercept of the evidence score.
-pub const EVIDENCE_INTERCEPT: f32 = 3.6262;
+pub const EVIDENCE_INTERCEPT: f32 = 3.2715;
 
 #[cfg(test)]
 mod tests {

@@ -77,19 +77,19 @@ pub const RULE: BuiltinRule = BuiltinRule {
     // its original.
     fire: &[
         "The city council met on Tuesday to deliberate the fresh budget, which has been the \
-         topic of heated argument for months. Members said the design would elevate taxes for \
-         most households and trim spending on schools, roads and parks. The city manager told \
-         reporters that the council had no alternative but to equilibrate the books before the \
+         topic of heated argumentation for months. Members said the design would elevate taxes \
+         for most households and trim outlay on schools, roads and parks. The city manager told \
+         newsmen that the council had no alternative but to equilibrate the books before the \
          ending of the fiscal year, because the state had reduced its backing by almost a \
          fifth. Critics said the strategy would injure the poorest families first and demanded \
          a public listening before any ballot was taken. Several members of the audience \
          shouted at the council as it debated the measure, and the police were called to take \
          away one man who refused to depart. The mayor said she would gather with parents and \
-         teachers next week and hoped to achieve a via media that both sides could accept. She \
-         said the city could not go on borrowing money to wage for everyday costs, and that the \
-         alternative would be far more painful in the long run. The council is expected to vote \
-         on the final design at the end of the month, after a second round of public hearings \
-         in each territory of the city.",
+         instructors next week and hoped to achieve a via media that both sides could accept. \
+         She said the city could not go on borrowing money to wage for everyday costs, and that \
+         the alternative would be far more painful in the long run. The council is expected to \
+         vote on the concluding design at the ending of the month, after a second round of \
+         public hearings in each territory of the city.",
     ],
     clean: &[
         "The city council met on Tuesday to discuss the new budget, which has been the subject \
@@ -139,6 +139,23 @@ struct Verdict {
 
 impl Detector for NgramSwap {
     fn detect(&self, doc: &Document, out: &mut Vec<Hit>) {
+        self.detect_with(doc, 0, out)
+    }
+
+    fn detect_after(
+        &self,
+        doc: &Document,
+        _language: &crate::lang::LanguageVerdict,
+        artifacts: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        self.detect_with(doc, artifacts, out)
+    }
+}
+
+impl NgramSwap {
+    /// The hits of a document in which the detectors before this one found `artifacts`.
+    fn detect_with(&self, doc: &Document, artifacts: usize, out: &mut Vec<Hit>) {
         let lex = self.lex;
         // Only what the document model and the findings need is kept of each verdict (not
         // its features and judgement): a long document has a verdict on most of its words.
@@ -148,7 +165,7 @@ impl Detector for NgramSwap {
             scored.push(v.scored());
             kept.push((v.judgement.best.word, v.judgement.gain));
         });
-        let assessment = document::assess(doc, &eligible, &scored);
+        let assessment = document::assess(doc, &eligible, &scored, artifacts);
         for ((v, &(best, gain)), &(q, _)) in scored.iter().zip(&kept).zip(&assessment.words) {
             if q < tune::EVIDENCE_POSTERIOR {
                 continue;
@@ -253,7 +270,7 @@ pub fn document_judgement(doc: &Document) -> DocumentJudgement {
             features: v.features,
         });
     });
-    let assessment = document::assess(doc, &eligible, &scored);
+    let assessment = document::assess(doc, &eligible, &scored, 0);
     DocumentJudgement {
         words,
         first_tokens,
