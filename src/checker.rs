@@ -381,7 +381,10 @@ impl Checker {
             }
             // A document in another language gets only the detectors that read no English.
             if english || d.language_independent() {
-                let artifacts = hits.iter().filter(|h| self.is_artifact(h)).count();
+                let artifacts = hits
+                    .iter()
+                    .filter(|h| self.is_artifact(h) && rule_on(&self.table.rules[h.rule]))
+                    .count();
                 d.detect_after(doc, &language, artifacts, &mut hits);
             }
         }

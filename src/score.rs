@@ -53,7 +53,9 @@ pub fn penalty(f: &Finding) -> f64 {
     weight(f.category, f.severity, f.confidence)
 }
 
-/// The score of a document of `words` words with these findings, rounded to 0.1.
+/// The score of a document of `words` words with these findings, rounded to 0.01 (people see
+/// it to 0.1; the second decimal keeps apart, for a ranking, the near-clean documents that
+/// carry a little evidence and those that carry none).
 pub fn score(words: usize, findings: &[Finding]) -> f64 {
     let p: f64 = findings.iter().map(penalty).sum();
     score_from_penalty(words, p)
@@ -63,7 +65,7 @@ pub fn score(words: usize, findings: &[Finding]) -> f64 {
 pub fn score_from_penalty(words: usize, penalty: f64) -> f64 {
     let density = 1000.0 * penalty / (words as f64 + PRIOR_WORDS);
     let s = 100.0 * (-density / SCALE).exp();
-    (s * 10.0).round() / 10.0
+    (s * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -92,6 +94,13 @@ mod tests {
         assert!(w(Severity::Error) > w(Severity::Warning));
         assert!(w(Severity::Info) < w(Severity::Warning));
         assert_eq!(weight(Category::Boilerplate, Severity::Warning, 2.0), 0.5);
+    }
+
+    #[test]
+    fn a_little_evidence_still_ranks_below_none() {
+        // Too little to show at one decimal, enough to rank below a clean document.
+        let s = score_from_penalty(200, 0.003);
+        assert!(s < 100.0 && s >= 99.95, "{s}");
     }
 
     #[test]
