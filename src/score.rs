@@ -100,7 +100,7 @@ mod tests {
     fn a_little_evidence_still_ranks_below_none() {
         // Too little to show at one decimal, enough to rank below a clean document.
         let s = score_from_penalty(200, 0.003);
-        assert!(s < 100.0 && s >= 99.95, "{s}");
+        assert!((99.95..100.0).contains(&s), "{s}");
     }
 
     #[test]
