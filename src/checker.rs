@@ -272,16 +272,38 @@ impl Checker {
         self.budget
     }
 
-    /// Is this hit an artifact of a machine rewrite (see [`Detector::detect_after`])? A
-    /// reported finding of an enabled glue, foreign or garble rule at `warning` or above.
-    fn is_artifact(&self, h: &Hit) -> bool {
+    /// A hit's severity before the document-evidence gate: its rule's, lowered to its band's
+    /// cap (a weak split of a glued word is `info`).
+    fn capped_severity(&self, h: &Hit) -> Severity {
+        let rule = self.severity[h.rule];
+        h.severity_cap.map_or(rule, |c| c.min(rule))
+    }
+
+    /// Will this hit be reported at `warning` or above, judging by the hits found so far? Its
+    /// capped severity is, and it stands on its own or `standalone` (another such hit that
+    /// stands on its own) is true: the document-evidence gate of `finish`.
+    fn warns(&self, h: &Hit, standalone: bool) -> bool {
         !h.evidence_only
-            && self.enabled[h.rule]
-            && self.severity[h.rule] >= Severity::Warning
-            && matches!(
-                self.table.rules[h.rule].category,
-                Category::Glue | Category::Foreign | Category::Garble
-            )
+            && self.capped_severity(h) >= Severity::Warning
+            && (standalone || !h.needs_evidence)
+    }
+
+    /// How many of `hits` are artifacts of a machine rewrite (see
+    /// [`Detector::detect_after`]): hits of glue, foreign and garble rules switched on for
+    /// this document that will be warnings.
+    fn artifacts(&self, hits: &[Hit], rule_on: &dyn Fn(&Rule) -> bool) -> usize {
+        let on = |h: &&Hit| rule_on(&self.table.rules[h.rule]);
+        let standalone = hits.iter().filter(on).any(|h| self.warns(h, false));
+        hits.iter()
+            .filter(on)
+            .filter(|h| {
+                matches!(
+                    self.table.rules[h.rule].category,
+                    Category::Glue | Category::Foreign | Category::Garble
+                )
+            })
+            .filter(|h| self.warns(h, standalone))
+            .count()
     }
 
     /// Run the `examples` of these rules (indices into the table): each `fire` example must
@@ -381,10 +403,7 @@ impl Checker {
             }
             // A document in another language gets only the detectors that read no English.
             if english || d.language_independent() {
-                let artifacts = hits
-                    .iter()
-                    .filter(|h| self.is_artifact(h) && rule_on(&self.table.rules[h.rule]))
-                    .count();
+                let artifacts = self.artifacts(&hits, rule_on);
                 d.detect_after(doc, &language, artifacts, &mut hits);
             }
         }
@@ -501,10 +520,7 @@ impl Checker {
         }
         // Document evidence: a hit that needs it is a warning only beside another warning
         // that stands on its own (a glued word in a spun article, not in a clean novel).
-        let severity = |h: &Hit| {
-            h.severity_cap
-                .map_or(self.severity[h.rule], |c| c.min(self.severity[h.rule]))
-        };
+        let severity = |h: &Hit| self.capped_severity(h);
         let evidence = kept
             .iter()
             .any(|h| !h.needs_evidence && severity(h) >= Severity::Warning);
