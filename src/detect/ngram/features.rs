@@ -211,8 +211,9 @@ mod tests {
         }
     }
 
-    /// Every tree of both scores is well formed: each split's children are in the tree, on
-    /// a feature that exists, and every path ends in a leaf.
+    /// Every tree of the confidence is well formed: each split's children are in the tree,
+    /// on a feature that exists, and every path ends in a leaf. (A recursive walk of every
+    /// node, unlike `Ensemble::log_odds`, which follows one path.)
     #[test]
     fn the_trees_are_well_formed() {
         use super::trees::{Node, CONFIDENCE};
