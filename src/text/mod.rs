@@ -7,6 +7,7 @@
 pub mod allow;
 pub mod asciidoc;
 pub mod decode;
+pub mod joins;
 mod lined;
 pub mod markup;
 pub mod normalize;
@@ -112,6 +113,18 @@ impl<'a> Document<'a> {
                 .filter(|r| joins.binary_search_by_key(&r.start, |j| j.start).is_err())
                 .collect()
         };
+        // Words broken by typesetting or scraping (a hyphen at a line end, a soft hyphen)
+        // read whole, unless the break touches markup.
+        let text_joins: Vec<Range<usize>> = joins::in_text(orig)
+            .into_iter()
+            .filter(|r| {
+                !overlaps_any(&masked, r.start, r.end) && !overlaps_any(&joins, r.start, r.end)
+            })
+            .collect();
+        if !text_joins.is_empty() {
+            joins.extend(text_joins);
+            joins.sort_by_key(|r| r.start);
+        }
         let mut para_breaks = para_breaks.to_vec();
         para_breaks.sort_unstable();
         let norm = if joins.is_empty() {

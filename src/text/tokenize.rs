@@ -372,6 +372,11 @@ pub(crate) fn tokenize(
         } else {
             (i + c.len_utf8(), TokenKind::Punct)
         };
+        // A name with a manual section or a call's parentheses right after it (`numa(7)`,
+        // `printf(3)`, `main()`) is code, not a word of the sentence.
+        if kind == TokenKind::Word && call_suffix(&bytes[end..]) {
+            kind = TokenKind::Code;
+        }
         // A token never runs into a masked range (`un<b>believable</b>`, `word&amp;`).
         if let Some(m) = masked.get(mi) {
             if norm.orig_end(end) > m.start {
@@ -612,6 +617,22 @@ fn scan_word_full(orig: &str, norm: &Normalized, i: usize) -> (usize, TokenKind)
         TokenKind::Word
     };
     (j, kind)
+}
+
+/// Does `rest` start with `()` or a manual section such as `(7)`, `(3p)`, `(3ssl)`?
+fn call_suffix(rest: &[u8]) -> bool {
+    if rest.starts_with(b"()") {
+        return true;
+    }
+    if rest.first() != Some(&b'(') || !rest.get(1).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let inner = rest[2..]
+        .iter()
+        .take(5)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    inner <= 4 && rest.get(2 + inner) == Some(&b')')
 }
 
 /// Is the `-` at folded offset `j` a hyphen in the original (not a folded dash)?
@@ -862,5 +883,52 @@ mod tests {
         let d = crate::text::Document::new("word\u{2713} x\u{2192}y");
         let words: Vec<_> = d.tokens.iter().map(|t| d.orig_text(t)).collect();
         assert_eq!(words, ["word", "\u{2713}", "x", "\u{2192}", "y"]);
+    }
+}
+
+#[cfg(test)]
+mod broken_word_tests {
+    use super::super::Document;
+    use super::TokenKind;
+
+    fn words(s: &str) -> Vec<(String, String, TokenKind)> {
+        let d = Document::new(s);
+        d.tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .map(|t| {
+                (
+                    d.norm_text(t).to_string(),
+                    d.orig_text(t).to_string(),
+                    t.kind,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_broken_by_typesetting_read_whole_and_map_back() {
+        let w = words("The sys\u{2010}\n       tem call and the infor\u{AD}mation.");
+        let folded: Vec<&str> = w.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(
+            folded,
+            ["the", "sys-tem", "call", "and", "the", "information"]
+        );
+        assert_eq!(w[1].1, "sys\u{2010}\n       tem");
+        assert_eq!(w[5].1, "infor\u{AD}mation");
+        // The original case is read without the dropped characters.
+        let d = Document::new("Infor\u{AD}mation");
+        assert_eq!(d.tokens[0].case, super::Case::Title);
+    }
+
+    #[test]
+    fn manual_references_and_calls_are_code() {
+        let w = words("See numa(7) and printf(3p), call main() for the file(s) (7) here.");
+        let kind = |x: &str| w.iter().find(|(n, _, _)| n == x).map(|t| t.2);
+        assert_eq!(kind("numa"), Some(TokenKind::Code));
+        assert_eq!(kind("printf"), Some(TokenKind::Code));
+        assert_eq!(kind("main"), Some(TokenKind::Code));
+        assert_eq!(kind("file"), Some(TokenKind::Word));
+        assert_eq!(kind("see"), Some(TokenKind::Word));
     }
 }
