@@ -142,11 +142,16 @@ struct Repeated {
 }
 
 /// Doubles that grammar or names allow ("had had", "bye bye"; a pronoun as object and then as
-/// subject or possessive: "I told you you were right", "gave her her book").
+/// subject or possessive: "I told you you were right", "gave her her book"), and the words
+/// writers double on purpose: interjections and sounds ("hey hey", "beep beep", "hip hip
+/// hooray") and emphasis in songs, dialogue and stories ("long long ago", "poor poor me", "a
+/// big big house").
 const LEGIT_DOUBLES: &[&str] = &[
     "that", "had", "is", "do", "can", "bye", "very", "so", "no", "ha", "really", "far", "many",
     "much", "well", "bora", "walla", "chop", "knock", "tut", "yes", "ho", "pom", "dum", "now",
-    "again", "more", "over", "on", "and", "by", "you", "her", "it",
+    "again", "more", "over", "on", "and", "by", "you", "her", "it", "hey", "oh", "ah", "la",
+    "blah", "beep", "boo", "yeah", "hip", "ding", "tick", "bang", "boom", "long", "poor", "sweet",
+    "little", "big", "tiny", "deep", "round",
 ];
 
 /// Is the original text between two tokens a plain word gap: white space only, and not the
@@ -921,6 +926,22 @@ mod tests {
         out.iter()
             .map(|h| text[h.start..h.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn doubles_written_on_purpose_are_info_and_slips_warnings() {
+        let text = "Hey hey, long long ago in a big big house. It was the the best and and more.";
+        let doc = Document::new(text);
+        let mut out = Vec::new();
+        Repeated { rule: 0 }.detect(&doc, &mut out);
+        let warned: Vec<&str> = out
+            .iter()
+            .filter(|h| h.confidence >= REPEATED_WARN_FROM)
+            .map(|h| &text[h.start..h.end])
+            .collect();
+        assert_eq!(warned, ["the the"]);
+        // The others are still reported, below the warning level.
+        assert_eq!(out.len(), 5, "{out:?}");
     }
 
     #[test]
