@@ -306,7 +306,7 @@ impl ForeignDetector {
             }
         }
         let span = doc.orig_span_tokens(s, e);
-        if doc.is_masked(span.start, span.end) {
+        if doc.is_masked(span.start, span.end) || set_off(doc.orig, span.start, span.end) {
             return;
         }
         let l = &self.langs[lang as usize];
@@ -341,6 +341,115 @@ impl ForeignDetector {
         attached(doc.orig[..span.start].chars().next_back())
             || attached(doc.orig[span.end..].chars().next())
     }
+}
+
+/// Most words a quotation or an emphasis may hold for [`set_off`] to take it as a foreign
+/// phrase used on purpose.
+const SET_OFF_WORDS: usize = 8;
+
+/// Is `orig[start..end]` inside a short quotation or emphasis ("C'est la vie," she said;
+/// *joie de vivre*; `<i>que sera, sera</i>`)? Writers set a foreign phrase off on purpose, and
+/// style guides ask them to; a machine translation leaves its words in the running sentence.
+/// Both delimiters must be on the phrase's side (an opening mark after a space, a closing one
+/// after a letter), with at most [`SET_OFF_WORDS`] words between them and no line without text.
+fn set_off(orig: &str, start: usize, end: usize) -> bool {
+    const LIMIT: usize = 120;
+    let inside =
+        |c: char| c.is_alphanumeric() || matches!(c, ' ' | '\t' | '\'' | '\u{2019}' | '-' | ',');
+    // Back to the opening delimiter.
+    let from = floor(orig, start, LIMIT);
+    let before = &orig[from..start];
+    let mut open = None;
+    let mut newlines = 0;
+    for (i, c) in before.char_indices().rev() {
+        if c == '\n' {
+            newlines += 1;
+            if newlines > 1 {
+                return false;
+            }
+            continue;
+        }
+        if inside(c) {
+            continue;
+        }
+        let prev = before[..i].chars().next_back();
+        let next = orig[from + i + c.len_utf8()..].chars().next();
+        let opens = match c {
+            '\u{201C}' | '\u{00AB}' | '\u{201E}' => true,
+            '"' | '*' | '_' => {
+                prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '*' | '_'))
+                    && next.is_some_and(|n| !n.is_whitespace())
+            }
+            '>' => {
+                let tag = before[..i].to_ascii_lowercase();
+                ["<i", "<em", "<q", "<cite"]
+                    .iter()
+                    .any(|t| tag.ends_with(t))
+            }
+            _ => false,
+        };
+        if opens {
+            open = Some(i + c.len_utf8());
+        }
+        break;
+    }
+    let Some(open) = open else {
+        return false;
+    };
+    // On to the closing delimiter; sentence punctuation may end the phrase inside it.
+    let after = &orig[end..ceil(orig, end, LIMIT)];
+    let mut close = None;
+    for (i, c) in after.char_indices() {
+        if c == '\n' {
+            newlines += 1;
+            if newlines > 1 {
+                return false;
+            }
+            continue;
+        }
+        if inside(c) || matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let prev = after[..i].chars().next_back();
+        let closes = match c {
+            '\u{201D}' | '\u{00BB}' | '\u{201C}' => true,
+            '"' | '*' | '_' => prev.is_none_or(|p| !p.is_whitespace()),
+            '<' => {
+                let tag = after[i..].to_ascii_lowercase();
+                ["</i>", "</em>", "</q>", "</cite>"]
+                    .iter()
+                    .any(|t| tag.starts_with(t))
+            }
+            _ => false,
+        };
+        if closes {
+            close = Some(end + i);
+        }
+        break;
+    }
+    let Some(close) = close else {
+        return false;
+    };
+    let open = from + open;
+    orig[open..close].split_whitespace().count() <= SET_OFF_WORDS
+}
+
+/// The char boundary at or after `at - back` (not before 0).
+fn floor(orig: &str, at: usize, back: usize) -> usize {
+    let mut i = at.saturating_sub(back);
+    while !orig.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The char boundary at or before `at + ahead` (not past the end).
+fn ceil(orig: &str, at: usize, ahead: usize) -> usize {
+    let mut i = (at + ahead).min(orig.len());
+    while !orig.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// What a document says about each language: foreign-only word tokens and distinct words.
@@ -402,6 +511,31 @@ mod tests {
         out.iter()
             .map(|h| (text[h.start..h.end].to_string(), h.needs_evidence))
             .collect()
+    }
+
+    #[test]
+    fn foreign_phrases_set_off_on_purpose_are_not_leftovers() {
+        // Written for this test: quoted sayings and italicised phrases, as style guides ask.
+        for text in [
+            "\"C'est la vie,\" she said. \"Que sera, sera.\"",
+            "\u{201C}C'est la vie,\u{201D} she said, and \u{201C}que sera, sera.\u{201D}",
+            "She had a certain *je ne sais quoi* and an air of _c'est la vie_ about her.",
+            "The motto, <i>que sera, sera</i>, and <em>c'est la vie</em> were his.",
+        ] {
+            assert_eq!(hits(text), [], "{text}");
+        }
+        // A leftover in the running sentence, or in a quotation too long to be a set phrase,
+        // is still one.
+        assert_eq!(
+            hits("Dentro 2017, he said \"the plan failed\".\nFonte do artigo: a site."),
+            [
+                ("Dentro".to_string(), false),
+                ("Fonte do artigo".to_string(), false)
+            ]
+        );
+        let long =
+            "\"We met many times and talked about the plan for hours, segundo the minister.\"";
+        assert_eq!(hits(long), [("segundo".to_string(), true)]);
     }
 
     #[test]
