@@ -5,6 +5,7 @@
 # machine, after `apt-get update`). Then the same on passages of 120-300 words cut from each
 # split's prose (tools/spin_corpus.py --clean-passages), the length of a scraped article's
 # excerpt: a whole book chapter gives the document model more text to judge than a passage does.
+# Last, other genres (tools/clean_extra.py: English manual pages, fortunes, SPDX licence texts).
 #
 #   benches/clean.sh                 # dev and holdout, human tables
 #   benches/clean.sh --split dev     # one split
@@ -35,3 +36,9 @@ for s in $SPLITS; do
   echo "== $s, passages"
   ./target/release/unspun eval --clean "bench-data/passages/$s" --top 6 "${EXTRA[@]}"
 done
+# Genres the corpora above lack (manual pages, fortunes, licences): never used to fit anything.
+if [ ! -d bench-data/clean-extra/licenses ]; then
+  python3 tools/clean_extra.py
+fi
+echo "== other genres"
+./target/release/unspun eval --clean bench-data/clean-extra --top 6 "${EXTRA[@]}"
