@@ -29,6 +29,7 @@ pub const REPEATED: BuiltinRule = BuiltinRule {
         "yes   yes   keep\nno    no    drop",
         "rename a/b b/a",
         "Run grep -i i to match it, or use --tag tag; keep a a~ as the backup.",
+        "mega-\u{a0}\u{a0}M\u{a0}\u{a0}meg\u{a0}\u{a0}\u{a0}meg",
     ],
 };
 
@@ -155,13 +156,13 @@ const LEGIT_DOUBLES: &[&str] = &[
 ];
 
 /// Is the original text between two tokens a plain word gap: white space only, and not the
-/// column gap of a table (two or more spaces or a tab on one line)? Masked code or markup
-/// between them ("Set to `false` to") is not a gap.
+/// column gap of a table (two or more spaces, no-break spaces included, or a tab on one line)?
+/// Masked code or markup between them ("Set to `false` to") is not a gap.
 fn plain_gap(gap: &str) -> bool {
     if !gap.chars().all(char::is_whitespace) {
         return false;
     }
-    gap.contains('\n') || !(gap.contains("  ") || gap.contains('\t'))
+    gap.contains('\n') || !(gap.chars().nth(1).is_some() || gap.contains('\t'))
 }
 
 impl Detector for Repeated {
