@@ -8,6 +8,10 @@ alarms on text unspun was not developed on:
   words or more. (Looked at while writing the repeated-word rule's list of deliberate doubles.)
 * `licenses`: the licence texts of the SPDX list (npm spdx-license-list 6.12.0), 50 words or
   more.
+* `jargon`: the entries of the Jargon File 4.4.7 (Debian dict-jargon 4.4.7-3.1), 60 words or
+  more: hackers' slang, explained informally.
+* `devil`: the entries of Ambrose Bierce's The Devil's Dictionary, 1911 (Debian dict-devil
+  1.0-13.1), 40 words or more: satire in period prose and verse.
 
     python3 tools/clean_extra.py            # bench-data/clean-extra/GENRE/*.txt
     unspun eval --clean bench-data/clean-extra
@@ -34,7 +38,10 @@ import clean_corpus  # noqa: E402  (pins and fetchers)
 clean_corpus.DEBIAN.update({
     "manpages": ("6.03-2", "efa1ba4cd19ad7baeae959c9209a7eb74be2ebb858bcabb412597bfc9f588c91"),
     "fortunes": ("1:1.99.1-7.3", "41d0551dc0ff52f875a2ecef7c39da2f672ab468c37e170119f7e0245a9d63c5"),
+    "dict-jargon": ("4.4.7-3.1", "405f8168d7994ed2cb71407bb95493daec2e9aa66fc0461dafa74a9d6728a8c1"),
+    "dict-devil": ("1.0-13.1", "6a535684def2a1f70cd42da16d12d43f0e9dc3e54e4a329178eebab3170e3154"),
 })
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 SPDX = ("spdx-license-list", "6.12.0", "54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef")
 
 
@@ -94,12 +101,46 @@ def licenses(cache, out):
     return n
 
 
+def dictd(package, name, min_words):
+    """The entries of a dictd database (`NAME.index`: headword, offset and length in base 64;
+    `NAME.dict.dz`: gzip-compatible), one file each."""
+    def b64(s):
+        n = 0
+        for c in s:
+            n = n * 64 + B64.index(c)
+        return n
+
+    def build(cache, out):
+        x = clean_corpus.fetch_debian(cache, package)
+        d = os.path.join(x, "usr/share/dictd")
+        with gzip.open(os.path.join(d, name + ".dict.dz")) as f:
+            data = f.read()
+        n = 0
+        with open(os.path.join(d, name + ".index"), encoding="utf-8") as index:
+            for line in index:
+                head, off, length = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+                if not length or head.startswith("00"):
+                    continue  # the database's own header entries
+                text = data[b64(off):b64(off) + b64(length)].decode("utf-8", "replace")
+                if len(text.split()) < min_words:
+                    continue
+                slug = "".join(c if c.isalnum() else "_" for c in head)[:60]
+                with open(os.path.join(out, f"{slug}-{n}.txt"), "w", encoding="utf-8") as f:
+                    f.write(text)
+                n += 1
+        return n
+
+    return build
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-data", "clean-extra"))
     ap.add_argument("--cache", default=os.path.join(ROOT, "bench-data", "cache"))
     args = ap.parse_args()
-    for genre, build in (("manpages", manpages), ("fortunes", fortunes), ("licenses", licenses)):
+    for genre, build in (("manpages", manpages), ("fortunes", fortunes), ("licenses", licenses),
+                         ("jargon", dictd("dict-jargon", "jargon", 60)),
+                         ("devil", dictd("dict-devil", "devil", 40))):
         out = os.path.join(args.out, genre)
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)
