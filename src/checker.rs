@@ -279,30 +279,34 @@ impl Checker {
         h.severity_cap.map_or(rule, |c| c.min(rule))
     }
 
-    /// Will this hit be reported at `warning` or above, judging by the hits found so far? Its
-    /// capped severity is, and it stands on its own or `standalone` (another such hit that
-    /// stands on its own) is true: the document-evidence gate of `finish`.
-    fn warns(&self, h: &Hit, standalone: bool) -> bool {
-        !h.evidence_only
-            && self.capped_severity(h) >= Severity::Warning
-            && (standalone || !h.needs_evidence)
-    }
-
-    /// How many of `hits` are artifacts of a machine rewrite (see
-    /// [`Detector::detect_after`]): hits of glue, foreign and garble rules switched on for
-    /// this document that will be warnings.
-    fn artifacts(&self, hits: &[Hit], rule_on: &dyn Fn(&Rule) -> bool) -> usize {
-        let on = |h: &&Hit| rule_on(&self.table.rules[h.rule]);
-        let standalone = hits.iter().filter(on).any(|h| self.warns(h, false));
-        hits.iter()
-            .filter(on)
-            .filter(|h| {
-                matches!(
-                    self.table.rules[h.rule].category,
-                    Category::Glue | Category::Foreign | Category::Garble
-                )
-            })
-            .filter(|h| self.warns(h, standalone))
+    /// How many of `hits` are artifacts of a machine rewrite (see [`Detector::detect_after`]):
+    /// the glue, foreign and garble findings that this document's report would show as
+    /// warnings if it ended here. The hits go the way of the final report: overlaps resolved,
+    /// the document-evidence gate, and `adjust` (the document's configuration and inline
+    /// ignores), so a glued word the writer switched off, downgraded, allowed or ignored
+    /// inline is no evidence of a rewrite. Most documents have no candidate and cost nothing.
+    fn artifacts(
+        &self,
+        doc: &Document,
+        hits: &[Hit],
+        rule_on: &dyn Fn(&Rule) -> bool,
+        adjust: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> usize {
+        let artifact =
+            |c: Category| matches!(c, Category::Glue | Category::Foreign | Category::Garble);
+        let on = |h: &Hit| !h.evidence_only && rule_on(&self.table.rules[h.rule]);
+        if !hits.iter().any(|h| {
+            on(h)
+                && artifact(self.table.rules[h.rule].category)
+                && self.capped_severity(h) >= Severity::Warning
+        }) {
+            return 0;
+        }
+        let (mut findings, _) = self.finish(doc, hits.iter().filter(|h| on(h)).cloned().collect());
+        adjust(&mut findings);
+        findings
+            .iter()
+            .filter(|f| artifact(f.category) && f.severity >= Severity::Warning)
             .count()
     }
 
@@ -403,7 +407,11 @@ impl Checker {
             }
             // A document in another language gets only the detectors that read no English.
             if english || d.language_independent() {
-                let artifacts = self.artifacts(&hits, rule_on);
+                let artifacts = if d.reads_artifacts() {
+                    self.artifacts(doc, &hits, rule_on, adjust)
+                } else {
+                    0
+                };
                 d.detect_after(doc, &language, artifacts, &mut hits);
             }
         }

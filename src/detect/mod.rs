@@ -52,6 +52,12 @@ pub trait Detector: Send + Sync {
         self.detect_in(doc, language, out)
     }
 
+    /// Does [`Detector::detect_after`] read the artifacts? Counting them runs the hits so far
+    /// through the report's pipeline, so only a detector that asks gets them (else 0).
+    fn reads_artifacts(&self) -> bool {
+        false
+    }
+
     /// Does this detector read no English, so that it runs on documents in other languages
     /// too? (Only the input checks do.)
     fn language_independent(&self) -> bool {

@@ -156,3 +156,28 @@ fn artifacts_of_a_rewrite_lower_the_bar_for_swap_evidence_already_there() {
     assert!(r.findings.iter().any(|f| f.rule == "glue.joined-words"));
     assert!(swaps(&r).is_empty(), "{:?}", swaps(&r));
 }
+
+#[test]
+fn artifacts_the_writer_ignored_inline_are_no_evidence() {
+    use unspun::config::Effective;
+    use unspun::text::markup::Format;
+    let checker = Checker::builder().build().unwrap();
+    let found = |t: &str| {
+        let r = Effective::default()
+            .check(&checker, t, Format::Markdown)
+            .report;
+        swaps(&r)
+            .into_iter()
+            .map(|(w, _)| w.to_string())
+            .collect::<Vec<_>>()
+    };
+    let alone = found(LIGHTLY_SPUN);
+    let with = found(&format!("{LIGHTLY_SPUN}{ARTIFACTS}"));
+    assert!(with.len() > alone.len(), "{alone:?} / {with:?}");
+    // The same artifacts, ignored inline: the glued words and leftovers are the writer's
+    // choice, so they lower no bar.
+    let ignored = found(&format!(
+        "{LIGHTLY_SPUN}\n\n<!-- unspun-disable glue, foreign -->\n{ARTIFACTS}\n<!-- unspun-enable -->\n"
+    ));
+    assert_eq!(ignored, alone);
+}

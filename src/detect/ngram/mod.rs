@@ -142,6 +142,10 @@ impl Detector for NgramSwap {
         self.detect_with(doc, 0, out)
     }
 
+    fn reads_artifacts(&self) -> bool {
+        true
+    }
+
     fn detect_after(
         &self,
         doc: &Document,
