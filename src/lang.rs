@@ -21,7 +21,7 @@
 use crate::detect::padded16;
 use crate::finding::{Category, Finding, Severity};
 use crate::rules::BuiltinRule;
-use crate::text::{Case, Document, TokenKind};
+use crate::text::{markup, Case, Document, TokenKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -178,15 +178,22 @@ impl LanguageVerdict {
     }
 
     /// One `foreign.passage` finding per passage (rule index `rule` of the checker's table).
+    /// A passage the writer labelled as that language (see [`labelled`]) is a translation
+    /// set off on purpose, as in a README with a section per language: `info` at most.
     pub fn passage_findings(&self, doc: &Document, severity: Severity) -> Vec<Finding> {
         self.passages
             .iter()
             .map(|p| {
                 let (line, column) = doc.line_col(p.start);
+                let labelled = labelled(doc, p);
                 Finding {
                     rule: PASSAGE.id.to_string(),
                     category: Category::Foreign,
-                    severity,
+                    severity: if labelled {
+                        severity.min(Severity::Info)
+                    } else {
+                        severity
+                    },
                     start: p.start,
                     end: p.end,
                     line,
@@ -194,9 +201,10 @@ impl LanguageVerdict {
                     text: doc.orig[p.start..p.end].to_string(),
                     suggestion: None,
                     message: format!(
-                        "a passage in {} ({} words) inside English text",
+                        "a passage in {} ({} words) inside English text{}",
                         name(p.language),
-                        p.words
+                        p.words,
+                        if labelled { ", labelled as such" } else { "" }
                     ),
                     confidence: round3(p.confidence),
                     language: Some(p.language.to_string()),
@@ -257,6 +265,85 @@ pub const NAMES: &[(&str, &str)] = &[
     ("zh", "Chinese"),
     ("und", "an unidentified language"),
 ];
+
+/// Names of languages in their own language, as headings and language menus write them (the
+/// English name is in [`NAMES`]).
+const ENDONYMS: &[(&str, &[&str])] = &[
+    ("ar", &["\u{627}\u{644}\u{639}\u{631}\u{628}\u{64a}\u{629}"]),
+    (
+        "bg",
+        &["\u{431}\u{44a}\u{43b}\u{433}\u{430}\u{440}\u{441}\u{43a}\u{438}"],
+    ),
+    ("ca", &["catal\u{e0}"]),
+    ("cs", &["\u{10d}e\u{161}tina", "\u{10d}esky"]),
+    ("da", &["dansk"]),
+    ("de", &["deutsch"]),
+    (
+        "el",
+        &["\u{3b5}\u{3bb}\u{3bb}\u{3b7}\u{3bd}\u{3b9}\u{3ba}\u{3ac}"],
+    ),
+    ("es", &["espa\u{f1}ol", "espanol", "castellano"]),
+    ("fi", &["suomi"]),
+    ("fr", &["fran\u{e7}ais", "francais"]),
+    ("hu", &["magyar"]),
+    ("id", &["bahasa indonesia"]),
+    ("it", &["italiano"]),
+    ("ms", &["bahasa melayu"]),
+    ("nb", &["norsk"]),
+    ("nl", &["nederlands"]),
+    ("pl", &["polski"]),
+    ("pt", &["portugu\u{ea}s", "portugues", "brasileiro"]),
+    ("ro", &["rom\u{e2}n\u{103}", "romana"]),
+    ("ru", &["\u{440}\u{443}\u{441}\u{441}\u{43a}\u{438}\u{439}"]),
+    ("sv", &["svenska"]),
+    ("tr", &["t\u{fc}rk\u{e7}e", "turkce"]),
+    (
+        "uk",
+        &["\u{443}\u{43a}\u{440}\u{430}\u{457}\u{43d}\u{441}\u{44c}\u{43a}\u{430}"],
+    ),
+    ("vi", &["ti\u{1ebf}ng vi\u{1ec7}t"]),
+];
+
+/// Did the writer label passage `p` as its language: the heading it sits under names the
+/// language ("## Español", "German translation"), or its HTML element says so (`<div
+/// lang="es">`)? A bilingual README or a page with a translated section is written that way; a
+/// passage a machine translation or a scraper left behind is not.
+fn labelled(doc: &Document, p: &Passage) -> bool {
+    let names = |text: &str| {
+        let text = text.to_lowercase();
+        let english = name(p.language).to_lowercase();
+        text.contains(&english)
+            || ENDONYMS
+                .iter()
+                .filter(|(tag, _)| *tag == p.language)
+                .flat_map(|(_, names)| names.iter())
+                .any(|n| text.contains(n))
+    };
+    // The last heading before the passage.
+    let heading = doc
+        .blocks
+        .iter()
+        .rev()
+        .find(|(r, b)| *b == markup::Block::Heading && r.end <= p.start);
+    if heading.is_some_and(|(r, _)| names(&doc.orig[r.clone()])) {
+        return true;
+    }
+    // The tags right before it (only white space and tags between them and the passage).
+    let mut before = doc.orig[..p.start].trim_end();
+    while let Some(open) = before.strip_suffix('>').and_then(|b| b.rfind('<')) {
+        let tag = before[open..].to_ascii_lowercase();
+        let lang = ["lang=\"", "lang='"].iter().find_map(|a| {
+            tag.find(a)
+                .map(|i| &tag[i + a.len()..])
+                .and_then(|v| v.split(['"', '\'', '-', '_']).next())
+        });
+        if lang.is_some_and(|l| l == p.language) {
+            return true;
+        }
+        before = before[..open].trim_end();
+    }
+    false
+}
 
 /// The English name of a language tag (the tag itself when unknown).
 pub fn name(tag: &str) -> &str {

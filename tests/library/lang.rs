@@ -237,3 +237,53 @@ fn reports_without_the_new_fields_still_parse() {
     let r: Report = serde_json::from_str(old).unwrap();
     assert!(r.language.is_none() && r.is_english());
 }
+
+#[test]
+fn a_passage_under_a_heading_that_names_its_language_is_a_translation_set_off() {
+    // A README with a section per language (written for this test).
+    let c = Checker::builder().build().unwrap();
+    let intro =
+        "# fastjson\n\nA fast JSON parser for Rust with zero-copy deserialization. Add the \
+                 crate to your Cargo.toml and enable the features you need; the parser works on \
+                 stable Rust and has no unsafe code outside the SIMD module.\n\nThe parser reads \
+                 a whole document into memory, checks that it is valid UTF-8 and then walks \
+                 it once, so the time it takes grows with the size of the input and nothing \
+                 else. Errors name the line and the column where the input went wrong.\n\n";
+    let passage = |r: &Report| -> Vec<(String, unspun::Severity)> {
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "foreign.passage")
+            .map(|f| (f.language.clone().unwrap_or_default(), f.severity))
+            .collect()
+    };
+    let md = |heading: &str| {
+        let text = format!("{intro}## {heading}\n\n{ES}\n\n## License\n\nMIT.\n");
+        let eff = unspun::config::Effective::default();
+        eff.check(&c, &text, unspun::text::markup::Format::Markdown)
+            .report
+    };
+    for heading in ["Español", "In Spanish", "ESPAÑOL 🇪🇸"] {
+        assert_eq!(
+            passage(&md(heading)),
+            [("es".to_string(), unspun::Severity::Info)],
+            "{heading}"
+        );
+    }
+    // Under a heading that does not name it, or naming another language: a warning.
+    for heading in ["Usage", "Deutsch"] {
+        assert_eq!(
+            passage(&md(heading)),
+            [("es".to_string(), unspun::Severity::Warning)],
+            "{heading}"
+        );
+    }
+    // HTML: the element says its language.
+    let html = format!(
+        "<html lang=\"en\"><body><p>{}</p>\n<div lang=\"es-MX\"><p>{ES}</p></div></body></html>",
+        &intro[12..]
+    );
+    let r = unspun::config::Effective::default()
+        .check(&c, &html, unspun::text::markup::Format::Html)
+        .report;
+    assert_eq!(passage(&r), [("es".to_string(), unspun::Severity::Info)]);
+}
