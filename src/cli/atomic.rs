@@ -50,6 +50,15 @@ impl AtomicFile {
     /// Start writing `path` (keeping its permissions if it exists). A folder is refused at
     /// once.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        // Through a symbolic link the file it points to is replaced; the link stays.
+        let resolved;
+        let path = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                resolved.as_path()
+            }
+            _ => path,
+        };
         let existing = std::fs::metadata(path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(io::Error::new(
@@ -219,25 +228,42 @@ pub fn rewrite(path: &Path, contents: &[u8], read: Fingerprint) -> Result<(), Re
         .map_err(|e| failed("cannot rename into place", e.error))
 }
 
-/// Where the output goes: standard output, or `-o FILE` (written whole or not at all).
+/// Where the output goes: standard output, or `-o FILE` (written whole or not at all), or a
+/// device, pipe or socket named by `-o` (written as a stream).
 pub enum Output {
     /// Standard output.
     Stdout(BufWriter<io::StdoutLock<'static>>),
     /// `-o FILE`.
     File(AtomicFile),
+    /// `-o /dev/null`, `-o /dev/stderr`, a named pipe: written to, never replaced.
+    Stream(BufWriter<File>, PathBuf),
 }
 
 impl Output {
     pub fn open(path: Option<&Path>) -> Result<Output, String> {
-        match path {
-            None => Ok(Output::Stdout(BufWriter::with_capacity(
+        let Some(p) = path else {
+            return Ok(Output::Stdout(BufWriter::with_capacity(
                 1 << 16,
                 io::stdout().lock(),
-            ))),
-            Some(p) => AtomicFile::create(p)
-                .map(Output::File)
-                .map_err(|e| format!("{}: cannot write: {e}", p.display())),
+            )));
+        };
+        let failed = |e: io::Error| format!("{}: cannot write: {e}", p.display());
+        // Renaming a finished file over a device or a pipe would put a regular file in its
+        // place (as root, `-o /dev/null` would replace the system's /dev/null), and over
+        // `/dev/stderr` the link itself: those, and anything under /dev or /proc, are opened
+        // and appended to like standard output.
+        let special = p.starts_with("/dev") || p.starts_with("/proc");
+        if special || std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(p)
+                .map_err(failed)?;
+            return Ok(Output::Stream(
+                BufWriter::with_capacity(1 << 16, f),
+                p.to_path_buf(),
+            ));
         }
+        AtomicFile::create(p).map(Output::File).map_err(failed)
     }
 
     /// Flush, and put `-o FILE` in place.
@@ -245,6 +271,7 @@ impl Output {
         match self {
             Output::Stdout(mut o) => o.flush(),
             Output::File(f) => f.commit(),
+            Output::Stream(mut o, _) => o.flush(),
         }
     }
 }
@@ -254,6 +281,7 @@ impl Write for Output {
         match self {
             Output::Stdout(o) => o.write(buf),
             Output::File(f) => f.write(buf),
+            Output::Stream(o, _) => o.write(buf),
         }
     }
 
@@ -261,6 +289,7 @@ impl Write for Output {
         match self {
             Output::Stdout(o) => o.flush(),
             Output::File(f) => f.flush(),
+            Output::Stream(o, _) => o.flush(),
         }
     }
 }
@@ -313,6 +342,58 @@ mod tests {
         let mode = std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the link's target was not chmod-ed");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_pipe_named_by_o_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = dir("fifo");
+        let fifo = dir.join("out.pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("no mkfifo here: skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let mut out = Output::open(Some(&fifo)).unwrap();
+        out.write_all(b"report\n").unwrap();
+        out.finish().unwrap();
+        assert_eq!(reader.join().unwrap(), b"report\n");
+        // Still the pipe, and nothing left beside it.
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+        assert_eq!(entries(&dir), 1);
+    }
+
+    #[test]
+    fn devices_and_standard_streams_are_streams_never_replaced() {
+        // Opened only (a file output would be put in place by `finish`): nothing is written.
+        for p in ["/dev/null", "/dev/stderr"] {
+            let out = Output::open(Some(Path::new(p))).unwrap();
+            assert!(matches!(out, Output::Stream(..)), "{p}");
+        }
+    }
+
+    #[test]
+    fn through_a_symbolic_link_the_target_is_replaced_and_the_link_stays() {
+        let dir = dir("link");
+        let target = dir.join("real.json");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.join("out.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        let mut out = Output::open(Some(&link)).unwrap();
+        out.write_all(b"new").unwrap();
+        out.finish().unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 
     #[test]

@@ -88,13 +88,15 @@ impl Out {
         match &self.inner {
             Output::Stdout(_) => "standard output".to_string(),
             Output::File(f) => f.path().display().to_string(),
+            Output::Stream(_, p) => p.display().to_string(),
         }
     }
 
-    /// The error of a failed write: a closed pipe on standard output ends the command quietly.
+    /// The error of a failed write: a closed pipe on standard output (or on a named pipe
+    /// given to `-o`) ends the command quietly.
     fn failed(&self, e: io::Error) -> Error {
         match (&self.inner, e.kind()) {
-            (Output::Stdout(_), io::ErrorKind::BrokenPipe) => Error::Closed,
+            (Output::Stdout(_) | Output::Stream(..), io::ErrorKind::BrokenPipe) => Error::Closed,
             _ => Error::Message(format!("cannot write {}: {e}", self.target())),
         }
     }
