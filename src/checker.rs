@@ -295,10 +295,12 @@ impl Checker {
         let artifact =
             |c: Category| matches!(c, Category::Glue | Category::Foreign | Category::Garble);
         let on = |h: &Hit| !h.evidence_only && rule_on(&self.table.rules[h.rule]);
+        // Candidates: hits whose band allows a warning (the configuration may raise a rule
+        // the builder set to `info`, so the rule's own severity is not asked here).
         if !hits.iter().any(|h| {
             on(h)
                 && artifact(self.table.rules[h.rule].category)
-                && self.capped_severity(h) >= Severity::Warning
+                && h.severity_cap.is_none_or(|c| c >= Severity::Warning)
         }) {
             return 0;
         }
@@ -370,6 +372,11 @@ impl Checker {
     /// change findings (severity overrides, allow-lists, inline ignores) before the score is
     /// computed from what remains. Used by
     /// [`Effective::check`](crate::config::Effective::check).
+    ///
+    /// `adjust` may be called more than once: first on the findings so far when `ngram.swap`
+    /// counts the artifacts it reads (see [`Detector::detect_after`]), last on the report's
+    /// findings. It should depend on its input alone; state it keeps is right after the last
+    /// call.
     pub fn check_document_with(
         &self,
         doc: &Document,

@@ -309,15 +309,20 @@ const ENDONYMS: &[(&str, &[&str])] = &[
 /// lang="es">`)? A bilingual README or a page with a translated section is written that way; a
 /// passage a machine translation or a scraper left behind is not.
 fn labelled(doc: &Document, p: &Passage) -> bool {
+    // Whole words only: "Germany" does not name German.
     let names = |text: &str| {
-        let text = text.to_lowercase();
-        let english = name(p.language).to_lowercase();
-        text.contains(&english)
+        let words: String = text
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .fold(String::from(" "), |acc, w| acc + w + " ");
+        let has = |n: &str| words.contains(&format!(" {n} "));
+        has(&name(p.language).to_lowercase())
             || ENDONYMS
                 .iter()
                 .filter(|(tag, _)| *tag == p.language)
                 .flat_map(|(_, names)| names.iter())
-                .any(|n| text.contains(n))
+                .any(|n| has(n))
     };
     // The last heading before the passage.
     let heading = doc
@@ -328,21 +333,56 @@ fn labelled(doc: &Document, p: &Passage) -> bool {
     if heading.is_some_and(|(r, _)| names(&doc.orig[r.clone()])) {
         return true;
     }
-    // The tags right before it (only white space and tags between them and the passage).
+    // The start tags right before it (only white space between them and the passage), each a
+    // real tag of at most 300 bytes: `<div class="x" lang="es">`.
     let mut before = doc.orig[..p.start].trim_end();
-    while let Some(open) = before.strip_suffix('>').and_then(|b| b.rfind('<')) {
-        let tag = before[open..].to_ascii_lowercase();
-        let lang = ["lang=\"", "lang='"].iter().find_map(|a| {
-            tag.find(a)
-                .map(|i| &tag[i + a.len()..])
-                .and_then(|v| v.split(['"', '\'', '-', '_']).next())
-        });
-        if lang.is_some_and(|l| l == p.language) {
+    while let Some(inner) = before.strip_suffix('>') {
+        let from = inner.len().saturating_sub(300);
+        let Some(open) = inner
+            .is_char_boundary(from)
+            .then(|| inner[from..].rfind('<'))
+            .flatten()
+        else {
+            break;
+        };
+        let tag = &inner[from + open + 1..];
+        if !tag.starts_with(|c: char| c.is_ascii_alphabetic()) || tag.contains('\n') {
+            break;
+        }
+        if attribute(tag, "lang")
+            .or_else(|| attribute(tag, "xml:lang"))
+            .is_some_and(|v| v.split(['-', '_']).next() == Some(p.language))
+        {
             return true;
         }
-        before = before[..open].trim_end();
+        before = inner[..from + open].trim_end();
     }
     false
+}
+
+/// The value of attribute `name` in the inside of a start tag (`div class="x" lang="es"`),
+/// lower-cased; `hreflang` or `data-lang` are other attributes.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(i) = lower[at..].find(name) {
+        let i = at + i;
+        at = i + name.len();
+        let preceded = lower[..i].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = lower[at..].trim_start();
+        if let (true, Some(rest)) = (preceded, rest.strip_prefix('=')) {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'');
+            let value = match quote {
+                Some(q) => rest[1..].split(q).next(),
+                None => rest
+                    .split(|c: char| c.is_ascii_whitespace() || c == '/')
+                    .next(),
+            };
+            return value.map(str::to_string);
+        }
+    }
+    None
 }
 
 /// The English name of a language tag (the tag itself when unknown).

@@ -80,16 +80,9 @@ pub fn in_text(orig: &str) -> Vec<Range<usize>> {
                 out.push(i..end);
             }
         }
+        // The two passes find disjoint ranges (an invisible character here has a letter
+        // after it, a line-end hyphen a line break): merge them in order.
         out.sort_by_key(|r| r.start);
-        // A soft hyphen at a line end is in both lists: keep the wider range.
-        out.dedup_by(|b, a| {
-            if b.start < a.end {
-                a.end = a.end.max(b.end);
-                true
-            } else {
-                false
-            }
-        });
     }
     out
 }

@@ -269,8 +269,9 @@ fn a_passage_under_a_heading_that_names_its_language_is_a_translation_set_off() 
             "{heading}"
         );
     }
-    // Under a heading that does not name it, or naming another language: a warning.
-    for heading in ["Usage", "Deutsch"] {
+    // Under a heading that does not name it, names another language, or names a country
+    // ("Spain" is not Spanish): a warning.
+    for heading in ["Usage", "Deutsch", "Our trip to Spain"] {
         assert_eq!(
             passage(&md(heading)),
             [("es".to_string(), unspun::Severity::Warning)],
@@ -286,4 +287,12 @@ fn a_passage_under_a_heading_that_names_its_language_is_a_translation_set_off() 
         .check(&c, &html, unspun::text::markup::Format::Html)
         .report;
     assert_eq!(passage(&r), [("es".to_string(), unspun::Severity::Info)]);
+    // Prose that mentions `lang="es"` after a stray `<`, and a Markdown quotation mark before
+    // the passage, are no tag.
+    let quoted =
+        format!("{intro}Keep the depth < 3 and write lang=\"es\" in the config file.\n\n> {ES}\n");
+    let r = unspun::config::Effective::default()
+        .check(&c, &quoted, unspun::text::markup::Format::Markdown)
+        .report;
+    assert_eq!(passage(&r), [("es".to_string(), unspun::Severity::Warning)]);
 }
