@@ -32,6 +32,11 @@ fn swaps(r: &unspun::Report) -> Vec<(&str, Severity)> {
         .collect()
 }
 
+/// The words `ngram.swap` reported.
+fn swap_words(r: &unspun::Report) -> Vec<String> {
+    swaps(r).into_iter().map(|(w, _)| w.to_string()).collect()
+}
+
 #[test]
 fn a_lone_suspicion_is_not_reported() {
     let r = statistical().check(LONE);
@@ -135,13 +140,7 @@ const ARTIFACTS: &str = " Dentro the meeting, officials said thatRussia had no p
 #[test]
 fn artifacts_of_a_rewrite_lower_the_bar_for_swap_evidence_already_there() {
     let checker = Checker::builder().build().unwrap();
-    let found = |t: &str| {
-        let r = checker.check(t);
-        swaps(&r)
-            .into_iter()
-            .map(|(w, _)| w.to_string())
-            .collect::<Vec<_>>()
-    };
+    let found = |t: &str| swap_words(&checker.check(t));
     let alone = found(LIGHTLY_SPUN);
     let with = found(&format!("{LIGHTLY_SPUN}{ARTIFACTS}"));
     assert!(
@@ -163,13 +162,11 @@ fn artifacts_the_writer_ignored_inline_are_no_evidence() {
     use unspun::text::markup::Format;
     let checker = Checker::builder().build().unwrap();
     let found = |t: &str| {
-        let r = Effective::default()
-            .check(&checker, t, Format::Markdown)
-            .report;
-        swaps(&r)
-            .into_iter()
-            .map(|(w, _)| w.to_string())
-            .collect::<Vec<_>>()
+        swap_words(
+            &Effective::default()
+                .check(&checker, t, Format::Markdown)
+                .report,
+        )
     };
     let alone = found(LIGHTLY_SPUN);
     let with = found(&format!("{LIGHTLY_SPUN}{ARTIFACTS}"));
